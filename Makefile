@@ -1,0 +1,42 @@
+# One task runner for the README and CI. `make demo` and `make test` each work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test test-unit test-integration lint format stack dev clean
+
+$(STAMP): pyproject.toml
+	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup  ## start the local stack, run every sample profile through the pipeline, print a table
+	$(BIN)/linkedin-assets demo
+
+test: setup  ## every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
+	$(BIN)/pytest
+
+test-unit: setup
+	$(BIN)/pytest tests/unit
+
+test-integration: setup
+	$(BIN)/pytest -m integration
+
+lint: setup
+	$(BIN)/ruff check linkedin_assets tests
+	$(BIN)/ruff format --check linkedin_assets tests
+
+format: setup
+	$(BIN)/ruff format linkedin_assets tests
+	$(BIN)/ruff check --fix linkedin_assets tests
+
+stack: setup  ## moto's server + the sample site on 127.0.0.1, until Ctrl-C
+	$(BIN)/linkedin-assets stack
+
+dev: setup  ## the Dagster UI on the local stack (run `make stack` in another terminal first)
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf .local-data test-artifacts
