@@ -1,0 +1,54 @@
+"""The ``linkedin-assets`` command line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+import click
+from rich.console import Console
+
+from linkedin_assets.settings import apply_local_defaults
+
+
+@click.group()
+def main() -> None:
+    """Capture LinkedIn profiles into S3 and DynamoDB with Dagster."""
+
+
+@main.command()
+def demo() -> None:
+    """Run the main job on the local stack: every sample profile, one run, checks, a table."""
+    from linkedin_assets.demo import run_demo
+
+    ok = run_demo(Console())
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.option("--no-persist", is_flag=True, help="Do not record or replay local data.")
+def stack(no_persist: bool) -> None:
+    """Serve moto's S3/DynamoDB and the sample site on 127.0.0.1 until interrupted."""
+    from linkedin_assets.local_stack import LocalStack, StackSettings
+
+    apply_local_defaults(os.environ)  # type: ignore[arg-type]
+    settings = StackSettings.from_environ(os.environ)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with LocalStack(settings, persist=not no_persist) as local:
+        click.echo(
+            f"S3/DynamoDB: {settings.endpoint_url} ({'replayed' if local.replayed else 'fresh'})\n"
+            f"sample site: {settings.site_url}\n"
+            f"bucket {settings.bucket}, table {settings.table}, data in {settings.data_dir}\n"
+            "Ctrl-C to stop."
+        )
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The code location: assets, job and the resources of the current environment.
+
+``LINKEDIN_ASSETS_ENV`` picks one of ``local`` (default), ``dev``, ``staging``, ``prod``; anything
+else fails at load. Names and secrets arrive through ``dg.EnvVar``; in ``local`` each falls back to
+the embedded stack's default (moto's server and the sample site on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_aws.s3 import S3Resource
+
+from linkedin_assets.pipeline import profile_pipeline, profile_pipeline_job
+from linkedin_assets.resources.configured import (
+    BrowserResource,
+    ProfileIndexResource,
+    ProfileStorageResource,
+)
+from linkedin_assets.settings import DEFAULT_REGION, LOCAL_DEFAULTS, current_environment, first_set
+
+# Required outside local: a deployed environment must name its bucket and table.
+REQUIRED = ("S3_SCREENSHOT_BUCKET_NAME", "DYNAMODB_PROFILE_TABLE")
+
+
+def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The resources of ``env``; values come from ``environ`` variables via ``dg.EnvVar``."""
+    environ = os.environ if environ is None else environ
+    local = env == "local"
+
+    def var(name: str, default: str | None = None) -> str | None:
+        if environ.get(name):
+            return dg.EnvVar(name)
+        if local and name in LOCAL_DEFAULTS:
+            return LOCAL_DEFAULTS[name]
+        if name in REQUIRED:
+            return dg.EnvVar(name)  # unset: Dagster names the missing variable at launch
+        return default
+
+    region = first_set("AWS_REGION", "AWS_DEFAULT_REGION", default=DEFAULT_REGION, environ=environ)
+    # Outside local, unset endpoint and credentials are left to boto3's own chain, which reads
+    # AWS_ENDPOINT_URL, AWS_PROFILE, the credential variables or the instance role itself.
+    credentials = {
+        "aws_access_key_id": LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"],
+    }
+    if not local or environ.get("AWS_ACCESS_KEY_ID") or environ.get("AWS_PROFILE"):
+        credentials = {"aws_access_key_id": None, "aws_secret_access_key": None}
+    endpoint = var("AWS_ENDPOINT_URL") if local else None
+    kms_key = var("S3_KMS_KEY_ID")
+    return {
+        "browser": BrowserResource(
+            chromium_executable=var("CHROMIUM_EXECUTABLE"),
+            storage_state_path=var("LINKEDIN_STORAGE_STATE"),
+            base_url=var("LINKEDIN_BASE_URL", "https://www.linkedin.com"),
+        ),
+        "profile_storage": ProfileStorageResource(
+            s3=S3Resource(region_name=region, endpoint_url=endpoint, **credentials),
+            screenshot_bucket=var("S3_SCREENSHOT_BUCKET_NAME"),
+            screenshot_prefix=var("S3_SCREENSHOT_PREFIX", "screenshots/"),
+            profile_text_bucket=var("S3_PROFILE_TEXT_BUCKET_NAME"),
+            profile_text_prefix=var("S3_PROFILE_TEXT_PREFIX", "profiles/"),
+            profile_text_region=var("S3_PROFILE_TEXT_REGION"),
+            sse_algorithm="aws:kms" if kms_key else "AES256",
+            kms_key_id=kms_key,
+        ),
+        "profile_index_store": ProfileIndexResource(
+            table=var("DYNAMODB_PROFILE_TABLE"),
+            region_name=region,
+            endpoint_url=endpoint,
+            **credentials,
+        ),
+    }
+
+
+def build_definitions(env: str | None = None) -> dg.Definitions:
+    env = env or current_environment()
+    return dg.Definitions(
+        assets=[profile_pipeline],
+        jobs=[profile_pipeline_job],
+        resources=build_resources(env),
+    )
+
+
+defs = build_definitions()

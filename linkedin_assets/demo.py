@@ -1,0 +1,115 @@
+"""The main job on the embedded local default, end to end, with a table per profile.
+
+Start the local stack, register the sample profiles as partitions, materialize all four assets for
+all of them in one run on the Dagster instance in ``DAGSTER_HOME``, check every stored object and
+index item, and print what happened to each profile. Exit status 0 means every sample profile is in
+S3 and DynamoDB, or failed with the reason the sample site was built to give.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+from rich.console import Console
+from rich.table import Table
+
+from linkedin_assets import intake, verification
+from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local_stack import LocalStack, StackSettings
+from linkedin_assets.partitions import partition_range_tags
+from linkedin_assets.pipeline import ALL_ASSETS
+from linkedin_assets.run_report import ProfileRow, run_rows
+from linkedin_assets.sample_site import load_sample_profiles
+from linkedin_assets.settings import apply_local_defaults
+
+EXPECTED_KIND = {"not_found": "not_found", "blocked": "blocked", "rate_limited": "rate_limited"}
+
+
+@dataclass
+class DemoRow:
+    row: ProfileRow
+    expected: str
+    problems: list[str]
+
+    @property
+    def verdict(self) -> str:
+        if self.expected == "ok":
+            return "ok" if self.row.failure is None and not self.problems else "UNEXPECTED"
+        got = (self.row.failure or {}).get("kind")
+        return "failed as expected" if got == EXPECTED_KIND[self.expected] else "UNEXPECTED"
+
+
+def ensure_dagster_home() -> Path:
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    return home
+
+
+def run_demo(console: Console) -> bool:
+    """Run the demo; ``True`` when every profile ended as the sample site intends."""
+    apply_local_defaults(os.environ)  # type: ignore[arg-type]
+    ensure_dagster_home()
+    settings = StackSettings.from_environ(os.environ)
+    samples = load_sample_profiles()
+    with LocalStack(settings) as stack:
+        console.print(
+            f"local stack: S3/DynamoDB at {settings.endpoint_url} (moto, "
+            f"{'replayed' if stack.replayed else 'fresh'}), sample site at {settings.site_url}"
+        )
+        defs = build_definitions("local")
+        resources = defs.resources
+        instance = dg.DagsterInstance.get()
+        index = resources["profile_index_store"].open()
+        ids = [p.profile_id for p in samples]
+        new = intake.register(instance, index, ids, base_url=settings.site_url)
+        console.print(f"registered {len(ids)} sample profiles ({len(new)} new partitions)")
+        result = run_profiles(instance, defs, ids)
+        console.print(f"run {result.run_id}: {'success' if result.success else 'failure'}")
+        storage = resources["profile_storage"].open()
+        items = index.get_many(ids)
+        rows = []
+        for sample, row in zip(samples, run_rows(instance, result.run_id, ids), strict=True):
+            problems: list[str] = []
+            if row.failure is None:
+                problems += verification.screenshot_problems(storage, row.profile_id)
+                problems += verification.profile_json_problems(storage, row.profile_id)
+                problems += verification.index_problems(storage, items.get(row.profile_id), row.profile_id)
+            rows.append(DemoRow(row, sample.outcome, problems))
+    console.print(render_table(rows))
+    bad = [r for r in rows if r.verdict == "UNEXPECTED"]
+    console.print(
+        f"{len(rows) - len(bad)} of {len(rows)} profiles as expected"
+        + (f"; unexpected: {', '.join(r.row.profile_id for r in bad)}" if bad else "")
+    )
+    return not bad
+
+
+def run_profiles(
+    instance: dg.DagsterInstance, defs: dg.Definitions, profile_ids: list[str]
+) -> dg.ExecuteInProcessResult:
+    """Materialize every asset for ``profile_ids`` in one run (a partition range covering them)."""
+    return defs.resolve_job_def("profile_pipeline_job").execute_in_process(
+        instance=instance, tags=partition_range_tags(instance, profile_ids), raise_on_error=False
+    )
+
+
+def render_table(rows: list[DemoRow]) -> Table:
+    table = Table(title="profiles", show_lines=False)
+    for column in ("profile", *(k.to_user_string().removeprefix("profile_") for k in ALL_ASSETS)):
+        table.add_column(column)
+    table.add_column("S3 key / reason")
+    table.add_column("verdict")
+    for r in rows:
+        marks = ["✓" if k.to_user_string() in r.row.materialized else "✗" for k in ALL_ASSETS]
+        if r.row.failure:
+            detail = f"{r.row.failure['kind']}: {r.row.failure['error']}"
+        elif r.problems:
+            detail = "; ".join(r.problems)
+        else:
+            detail = r.row.materialized.get("profile_json", {}).get("s3_key", "")
+        table.add_row(r.row.profile_id, *marks, detail, r.verdict)
+    return table

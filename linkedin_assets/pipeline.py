@@ -1,0 +1,284 @@
+"""The four profile assets as one subsettable step that streams each partition through them.
+
+Why one step: a Dagster step that fails skips every downstream step for *all* its partitions, and a
+step that succeeds materializes *all* of them. Streaming each profile through capture → extract →
+publish → index inside one step lets one blocked profile fail alone: each stage logs an
+``AssetMaterialization`` for its partition as soon as it succeeds, and the step fails at the end
+only if some partition failed, so exactly those partitions show as failed in the UI. Subsetting
+(``can_subset``) keeps each asset runnable on its own, e.g. ``profile_text`` re-extracted from the
+stored HTML without the browser.
+"""
+
+
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import dagster as dg
+
+from linkedin_assets import profile_index, profile_json, profile_screenshots, profile_text
+from linkedin_assets.errors import CaptureError, ExtractionError, LinkedInAssetsError, StorageError
+from linkedin_assets.index_items import DEFAULT_STATUS
+from linkedin_assets.partitions import profile_partitions
+from linkedin_assets.profile_ids import profile_url
+from linkedin_assets.profile_screenshots import StoredCapture
+from linkedin_assets.resources.browser import ProfileBrowser
+from linkedin_assets.resources.configured import (
+    BrowserResource,
+    ProfileIndexResource,
+    ProfileStorage,
+    ProfileStorageResource,
+)
+from linkedin_assets.resources.profile_index import IndexStore
+
+SCREENSHOTS, TEXT, JSON, INDEX = (
+    profile_screenshots.SPEC.key,
+    profile_text.SPEC.key,
+    profile_json.SPEC.key,
+    profile_index.SPEC.key,
+)
+ALL_ASSETS = (SCREENSHOTS, TEXT, JSON, INDEX)
+MAX_FAILURES_IN_MESSAGE = 20
+
+
+@dataclass
+class ProfileOutcome:
+    """How far one profile got in this run."""
+
+    profile_id: str
+    completed: list[str] = field(default_factory=list)
+    failed_stage: str | None = None
+    error_kind: str | None = None
+    error: str | None = None
+    duration_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_stage is None
+
+
+@dataclass
+class RunContext:
+    """What every profile of a run shares."""
+
+    selected: frozenset[dg.AssetKey]
+    storage: ProfileStorage
+    index: IndexStore
+    index_table: str
+    browser: ProfileBrowser | None
+    base_url: str
+    statuses: dict[str, str]
+    emit: Callable[[dg.AssetKey, str, dict[str, Any]], None]
+    log: Any
+
+
+def error_kind(exc: BaseException) -> str:
+    if isinstance(exc, CaptureError):
+        return exc.kind
+    if isinstance(exc, ExtractionError):
+        return "extraction_failed"
+    if isinstance(exc, StorageError):
+        return "storage_failed"
+    return "internal_error"
+
+
+def process_profile(run: RunContext, profile_id: str) -> ProfileOutcome:
+    """Take one profile through the selected stages; never raises for the profile's own errors."""
+    outcome = ProfileOutcome(profile_id)
+    started = time.monotonic()
+    stage = SCREENSHOTS.to_user_string()
+    try:
+        _run_stages(run, profile_id, outcome)
+    except Exception as exc:  # one profile's failure, whatever it is, must not stop the batch
+        stage = _failed_stage(outcome, run.selected)
+        outcome.failed_stage = stage
+        outcome.error_kind = error_kind(exc)
+        outcome.error = str(exc) if isinstance(exc, LinkedInAssetsError) else repr(exc)
+        if outcome.error_kind == "internal_error":
+            run.log.error(f"profile {profile_id}: {stage} crashed:\n{traceback.format_exc()}")
+    outcome.duration_s = time.monotonic() - started
+    return outcome
+
+
+def _failed_stage(outcome: ProfileOutcome, selected: frozenset[dg.AssetKey]) -> str:
+    for key in ALL_ASSETS:
+        if key in selected and key.to_user_string() not in outcome.completed:
+            return key.to_user_string()
+    return INDEX.to_user_string()
+
+
+def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
+    storage, selected = run.storage, run.selected
+    stored: StoredCapture | None = None
+    shot_keys: dict[str, str] | None = None
+    document: dict[str, Any] | None = None
+    published: profile_json.Published | None = None
+
+    if SCREENSHOTS in selected:
+        assert run.browser is not None
+        capture = run.browser.capture_profile(pid, run.base_url)
+        puts = profile_screenshots.store_capture(storage, capture)
+        shot_keys = profile_screenshots.screenshot_keys(storage, pid, capture.activity is not None)
+        meta = profile_screenshots.materialization_metadata(storage, capture, puts)
+        stored = StoredCapture(
+            pid,
+            capture.profile.requested_url,
+            capture.profile.html,
+            capture.activity.html if capture.activity else None,
+            profile_screenshots.capture_manifest(capture),
+        )
+        _done(run, outcome, SCREENSHOTS, pid, meta)
+
+    if TEXT in selected:
+        stored = stored or profile_screenshots.load_capture(storage, pid)
+        document = profile_text.extract_document(stored)
+        with _text_upload(run, pid, document["url"], shot_keys):
+            put = profile_text.store_document(storage, document)
+        _done(run, outcome, TEXT, pid, profile_text.materialization_metadata(document, put))
+
+    if JSON in selected:
+        document = document or profile_text.load_document(storage, pid)
+        status = run.statuses.get(pid, DEFAULT_STATUS)
+        with _text_upload(run, pid, document["url"], shot_keys):
+            published = profile_json.publish(
+                storage, document, status=status, index_table=run.index_table
+            )
+        _done(run, outcome, JSON, pid, profile_json.materialization_metadata(published))
+
+    if INDEX in selected:
+        if published is None:
+            document, published = profile_json.load_published(storage, pid)
+        assert document is not None
+        shot_keys = shot_keys or _stored_shot_keys(storage, pid)
+        meta = profile_index.record_published(run.index, document, published, shot_keys)
+        _done(run, outcome, INDEX, pid, {"table": run.index_table, **meta})
+
+
+@contextmanager
+def _text_upload(
+    run: RunContext, pid: str, url: str, shot_keys: dict[str, str] | None
+) -> Iterator[None]:
+    """A profile-text upload that fails for good is recorded in the index, then re-raised."""
+    try:
+        yield
+    except StorageError as exc:
+        # The screenshots stay; the index says the text upload failed and why.
+        keys = shot_keys or _stored_shot_keys(run.storage, pid)
+        profile_index.record_upload_failure(run.index, pid, url, keys, str(exc))
+        raise
+
+
+def _stored_shot_keys(storage: ProfileStorage, pid: str) -> dict[str, str]:
+    manifest = profile_screenshots.load_capture(storage, pid).manifest
+    return profile_screenshots.screenshot_keys(storage, pid, bool(manifest.get("activity")))
+
+
+def _done(
+    run: RunContext, outcome: ProfileOutcome, key: dg.AssetKey, pid: str, meta: dict[str, Any]
+) -> None:
+    run.emit(key, pid, meta)
+    outcome.completed.append(key.to_user_string())
+
+
+def summarise(outcomes: list[ProfileOutcome]) -> dict[str, Any]:
+    """Run-level figures (pure)."""
+    kinds = Counter(o.error_kind for o in outcomes if not o.ok)
+    durations = sorted(o.duration_s for o in outcomes)
+    return {
+        "profiles": len(outcomes),
+        "succeeded": sum(o.ok for o in outcomes),
+        "failed": sum(not o.ok for o in outcomes),
+        "failures_by_kind": dict(kinds),
+        "p50_profile_s": round(durations[len(durations) // 2], 3) if durations else 0.0,
+        "p95_profile_s": round(durations[int(len(durations) * 0.95) - 1], 3) if durations else 0.0,
+    }
+
+
+def failure_message(outcomes: list[ProfileOutcome]) -> str:
+    failed = [o for o in outcomes if not o.ok]
+    lines = [f"{len(failed)} of {len(outcomes)} profiles failed:"]
+    for o in failed[:MAX_FAILURES_IN_MESSAGE]:
+        lines.append(f"- {o.profile_id}: {o.failed_stage} {o.error_kind}: {o.error}")
+    if len(failed) > MAX_FAILURES_IN_MESSAGE:
+        lines.append(f"- … and {len(failed) - MAX_FAILURES_IN_MESSAGE} more (see the run's logs)")
+    return "\n".join(lines)
+
+
+@dg.multi_asset(
+    name="profile_pipeline",
+    specs=[profile_screenshots.SPEC, profile_text.SPEC, profile_json.SPEC, profile_index.SPEC],
+    can_subset=True,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def profile_pipeline(
+    context: dg.AssetExecutionContext,
+    browser: BrowserResource,
+    profile_storage: ProfileStorageResource,
+    profile_index_store: ProfileIndexResource,
+) -> Iterator[Any]:
+    """Capture, extract, publish and index every profile partition of the run."""
+    partition_keys = list(context.partition_keys)
+    selected = frozenset(context.selected_asset_keys)
+    log = context.log
+    index = profile_index_store.open(attempt_log=log.warning)
+    storage = profile_storage.open(attempt_log=log.warning)
+    statuses = {
+        pid: item.get("status", DEFAULT_STATUS)
+        for pid, item in index.get_many(partition_keys).items()
+    }
+
+    def emit(key: dg.AssetKey, pid: str, meta: dict[str, Any]) -> None:
+        context.log_event(dg.AssetMaterialization(asset_key=key, partition=pid, metadata=meta))
+
+    log.info(
+        f"{len(partition_keys)} profile(s), assets: "
+        + ", ".join(k.to_user_string() for k in ALL_ASSETS if k in selected)
+    )
+    outcomes: list[ProfileOutcome] = []
+    with ExitStack() as stack:
+        session = stack.enter_context(browser.open()) if SCREENSHOTS in selected else None
+        run = RunContext(
+            selected, storage, index, profile_index_store.table, session,
+            browser.base_url, statuses, emit, log,
+        )  # fmt: skip
+        for n, pid in enumerate(partition_keys, 1):
+            log.info(f"[{n}/{len(partition_keys)}] {pid}: started ({profile_url(pid, browser.base_url)})")
+            outcome = process_profile(run, pid)
+            outcomes.append(outcome)
+            if outcome.ok:
+                log.info(f"[{n}/{len(partition_keys)}] {pid}: done in {outcome.duration_s:.2f}s")
+            else:
+                log.error(
+                    f"[{n}/{len(partition_keys)}] {pid}: {outcome.failed_stage} failed "
+                    f"({outcome.error_kind}): {outcome.error}"
+                )
+    summary = summarise(outcomes)
+    log.info(f"summary: {summary}")
+    if summary["failed"]:
+        raise dg.Failure(
+            description=failure_message(outcomes),
+            metadata={
+                **{k: v for k, v in summary.items() if k != "failures_by_kind"},
+                "failures": dg.MetadataValue.json(
+                    {
+                        o.profile_id: {"stage": o.failed_stage, "kind": o.error_kind, "error": o.error}
+                        for o in outcomes
+                        if not o.ok
+                    }
+                ),
+            },
+        )
+    yield from ()
+
+
+profile_pipeline_job = dg.define_asset_job(
+    "profile_pipeline_job",
+    selection=dg.AssetSelection.assets(*ALL_ASSETS),
+    partitions_def=profile_partitions,
+    executor_def=dg.in_process_executor,
+    description="Capture, extract, publish and index the selected profile partitions in one run.",
+)

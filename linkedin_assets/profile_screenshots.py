@@ -1,0 +1,131 @@
+"""Layer 1, ``profile_screenshots``: full-page screenshots and rendered HTML of each profile."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+
+from linkedin_assets.errors import ExtractionError, ObjectNotFound
+from linkedin_assets.partitions import profile_partitions
+from linkedin_assets.resources.browser import PageCapture, ProfileCapture
+from linkedin_assets.resources.configured import ProfileStorage
+from linkedin_assets.resources.object_store import PutResult
+from linkedin_assets.storage_layout import PageKind
+
+SPEC = dg.AssetSpec(
+    "profile_screenshots",
+    description=(
+        "Full-page PNG screenshots of each profile and its activity page, taken in headless "
+        "Chromium, with the rendered HTML kept in S3 for offline re-extraction."
+    ),
+    partitions_def=profile_partitions,
+    group_name="profiles",
+    kinds={"chromium", "s3"},
+    skippable=True,
+)
+
+
+@dataclass(frozen=True)
+class StoredCapture:
+    """What ``profile_text`` needs from a capture, read back from S3."""
+
+    profile_id: str
+    url: str
+    profile_html: str
+    activity_html: str | None
+    manifest: dict[str, Any]
+
+
+def capture_manifest(capture: ProfileCapture) -> dict[str, Any]:
+    """The browser's account of a capture (pure): URLs, HTTP statuses, activity outcome."""
+
+    def page(p: PageCapture | None) -> dict[str, Any] | None:
+        if p is None:
+            return None
+        return {"requested_url": p.requested_url, "final_url": p.final_url, "status": p.status}
+
+    return {
+        "profile_id": capture.profile_id,
+        "captured_at": capture.captured_at,
+        "profile": page(capture.profile),
+        "activity": page(capture.activity),
+        "activity_missing_reason": capture.activity_note,
+    }
+
+
+def store_capture(storage: ProfileStorage, capture: ProfileCapture) -> dict[str, PutResult]:
+    """Upload the screenshots, the HTML and the capture manifest; return each put by name."""
+    bucket, layout, pid = storage.screenshot_bucket, storage.layout, capture.profile_id
+    common = {"profile-id": pid, "captured-at": capture.captured_at}
+    results: dict[str, PutResult] = {}
+    pages: list[tuple[PageKind, PageCapture]] = [("profile", capture.profile)]
+    if capture.activity is not None:
+        pages.append(("activity", capture.activity))
+    for kind, page in pages:
+        meta = {**common, "page": kind, "source-url": page.requested_url}
+        results[f"{kind}_png"] = storage.objects.put(
+            bucket, layout.screenshot_key(pid, kind), page.png,
+            content_type="image/png", metadata=meta,
+        )  # fmt: skip
+        results[f"{kind}_html"] = storage.objects.put(
+            bucket, layout.capture_html_key(pid, kind), page.html.encode("utf-8"),
+            content_type="text/html; charset=utf-8", metadata=meta,
+        )  # fmt: skip
+    manifest = json.dumps(capture_manifest(capture), sort_keys=True).encode()
+    results["manifest"] = storage.objects.put(
+        bucket, layout.capture_manifest_key(pid), manifest,
+        content_type="application/json", metadata=common,
+    )  # fmt: skip
+    return results
+
+
+def screenshot_keys(storage: ProfileStorage, profile_id: str, has_activity: bool) -> dict[str, str]:
+    keys = {"profile": storage.layout.screenshot_key(profile_id, "profile")}
+    if has_activity:
+        keys["activity"] = storage.layout.screenshot_key(profile_id, "activity")
+    return keys
+
+
+def load_capture(storage: ProfileStorage, profile_id: str) -> StoredCapture:
+    """Read a stored capture back; a profile never captured is an ``ExtractionError``."""
+    bucket, layout = storage.screenshot_bucket, storage.layout
+    try:
+        manifest = json.loads(storage.objects.get(bucket, layout.capture_manifest_key(profile_id)))
+        profile_html = storage.objects.get(bucket, layout.capture_html_key(profile_id, "profile"))
+    except ObjectNotFound as exc:
+        raise ExtractionError(
+            f"profile {profile_id!r} has no stored capture; materialize profile_screenshots first"
+        ) from exc
+    activity_html = None
+    if manifest.get("activity"):
+        activity_html = storage.objects.get(
+            bucket, layout.capture_html_key(profile_id, "activity")
+        ).decode("utf-8", errors="replace")
+    return StoredCapture(
+        profile_id=profile_id,
+        url=manifest["profile"]["requested_url"],
+        profile_html=profile_html.decode("utf-8", errors="replace"),
+        activity_html=activity_html,
+        manifest=manifest,
+    )
+
+
+def materialization_metadata(
+    storage: ProfileStorage, capture: ProfileCapture, puts: dict[str, PutResult]
+) -> dict[str, Any]:
+    png = puts["profile_png"]
+    return {
+        "s3_key": png.key,
+        "s3_url": png.url,
+        "activity_s3_key": puts["activity_png"].key if "activity_png" in puts else None,
+        "activity_missing_reason": capture.activity_note,
+        "profile_http_status": capture.profile.status,
+        "bytes": sum(p.size for p in puts.values() if p.outcome == "uploaded"),
+        "outcome": "unchanged"
+        if all(put.outcome == "unchanged" for name, put in puts.items() if name.endswith("_png"))
+        else "uploaded",
+        "captured_at": capture.captured_at,
+    }

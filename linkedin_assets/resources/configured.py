@@ -1,0 +1,138 @@
+"""Dagster resources: configuration per environment, opened once per run.
+
+Each resource's ``open`` builds the real client (browser, boto3) once and hands the pipeline a
+plain object behind a small interface, so the stage functions never see Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+import dagster as dg
+from dagster_aws.s3 import S3Resource
+from pydantic import Field
+
+from linkedin_assets.resources.aws import AttemptLog, ClientSettings, build_client
+from linkedin_assets.resources.browser import ChromiumSession, open_browser
+from linkedin_assets.resources.object_store import ObjectStore, S3ObjectStore
+from linkedin_assets.resources.profile_index import DynamoDBIndexStore
+from linkedin_assets.settings import DEFAULT_REGION
+from linkedin_assets.storage_layout import StorageLayout
+
+
+class BrowserResource(dg.ConfigurableResource):
+    """Headless Chromium through Playwright; one browser per run."""
+
+    chromium_executable: str | None = Field(
+        default=None, description="Path to a Chromium binary; unset: Playwright's, else PATH."
+    )
+    storage_state_path: str | None = Field(
+        default=None, description="Playwright storage-state file of a signed-in session (secret)."
+    )
+    navigation_timeout_s: float = Field(default=30.0, description="Per page load and screenshot.")
+    base_url: str = Field(
+        default="https://www.linkedin.com",
+        description="Profiles are <base_url>/in/<id>/ (LINKEDIN_BASE_URL).",
+    )
+
+    @contextmanager
+    def open(self) -> Iterator[ChromiumSession]:
+        with open_browser(
+            chromium_executable=self.chromium_executable,
+            storage_state_path=self.storage_state_path,
+            timeout_s=self.navigation_timeout_s,
+        ) as session:
+            yield session
+
+
+@dataclass(frozen=True)
+class ProfileStorage:
+    """Where a run writes: the object store, the key layout and the two buckets."""
+
+    objects: ObjectStore
+    layout: StorageLayout
+    screenshot_bucket: str
+    profile_text_bucket: str
+
+
+class ProfileStorageResource(dg.ConfigurableResource):
+    """The screenshot and profile-text buckets, reached through dagster-aws's S3Resource config."""
+
+    s3: S3Resource
+    screenshot_bucket: str
+    screenshot_prefix: str = "screenshots/"
+    profile_text_bucket: str | None = Field(
+        default=None, description="Falls back to the screenshot bucket."
+    )
+    profile_text_prefix: str = "profiles/"
+    profile_text_region: str | None = Field(
+        default=None, description="Region of the profile-text bucket; falls back to the S3 region."
+    )
+    sse_algorithm: Literal["AES256", "aws:kms"] = "AES256"
+    kms_key_id: str | None = None
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+    max_pool_connections: int = 16
+
+    def client_settings(self, region: str | None) -> ClientSettings:
+        return ClientSettings(
+            region_name=region or self.s3.region_name or DEFAULT_REGION,
+            endpoint_url=self.s3.endpoint_url,
+            profile_name=self.s3.profile_name,
+            aws_access_key_id=self.s3.aws_access_key_id,
+            aws_secret_access_key=self.s3.aws_secret_access_key,
+            aws_session_token=self.s3.aws_session_token,
+            max_attempts=self.s3.max_attempts,
+            connect_timeout=self.connect_timeout_s,
+            read_timeout=self.read_timeout_s,
+            max_pool_connections=self.max_pool_connections,
+        )
+
+    def open(self, attempt_log: AttemptLog | None = None) -> ProfileStorage:
+        """Build the S3 client(s) once for this run."""
+        screenshot_client = build_client("s3", self.client_settings(None), attempt_log)
+        text_bucket = self.profile_text_bucket or self.screenshot_bucket
+        by_bucket = {}
+        if self.profile_text_region and self.profile_text_region != (
+            self.s3.region_name or DEFAULT_REGION
+        ):
+            by_bucket[text_bucket] = build_client(
+                "s3", self.client_settings(self.profile_text_region), attempt_log
+            )
+        return ProfileStorage(
+            objects=S3ObjectStore(
+                screenshot_client,
+                sse_algorithm=self.sse_algorithm,
+                kms_key_id=self.kms_key_id,
+                clients_by_bucket=by_bucket,
+            ),
+            layout=StorageLayout(self.screenshot_prefix, self.profile_text_prefix),
+            screenshot_bucket=self.screenshot_bucket,
+            profile_text_bucket=text_bucket,
+        )
+
+
+class ProfileIndexResource(dg.ConfigurableResource):
+    """The DynamoDB table that indexes every profile."""
+
+    table: str
+    region_name: str | None = None
+    endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_session_token: str | None = None
+    max_attempts: int = 8
+
+    def open(self, attempt_log: AttemptLog | None = None) -> DynamoDBIndexStore:
+        settings = ClientSettings(
+            region_name=self.region_name or DEFAULT_REGION,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.aws_access_key_id,
+            aws_secret_access_key=self.aws_secret_access_key,
+            aws_session_token=self.aws_session_token,
+            max_attempts=self.max_attempts,
+        )
+        return DynamoDBIndexStore(build_client("dynamodb", settings, attempt_log), self.table)

@@ -1,0 +1,76 @@
+"""The DynamoDB profile index behind a small interface."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import botocore.exceptions
+
+from linkedin_assets.errors import StorageError
+from linkedin_assets.index_items import ItemUpdate, from_item
+from linkedin_assets.resources.aws import error_code
+
+BATCH_GET_LIMIT = 100
+# BatchGetItem may return part of a batch as UnprocessedKeys (a partial success, not an error
+# botocore retries); ask again for those a bounded number of times with a growing pause.
+UNPROCESSED_ROUNDS = 8
+
+
+class IndexStore(Protocol):
+    def update(self, profile_id: str, update: ItemUpdate) -> None: ...
+
+    def get_many(self, profile_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+
+
+class DynamoDBIndexStore:
+    """``IndexStore`` over one boto3 DynamoDB client."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self.table = table
+
+    def update(self, profile_id: str, update: ItemUpdate) -> None:
+        try:
+            self._client.update_item(
+                TableName=self.table, Key={"profile_id": {"S": profile_id}}, **update.expression()
+            )
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise StorageError(
+                f"index write for profile {profile_id!r} in table {self.table!r} failed: "
+                f"{error_code(exc)}"
+            ) from exc
+
+    def get_many(self, profile_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        ids = list(dict.fromkeys(profile_ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), BATCH_GET_LIMIT):
+            keys = [{"profile_id": {"S": pid}} for pid in ids[start : start + BATCH_GET_LIMIT]]
+            found.update(self._batch_get(keys))
+        return found
+
+    def get(self, profile_id: str) -> dict[str, Any] | None:
+        return self.get_many([profile_id]).get(profile_id)
+
+    def _batch_get(self, keys: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
+        for round_ in range(UNPROCESSED_ROUNDS):
+            try:
+                response = self._client.batch_get_item(RequestItems=request)
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+                raise StorageError(
+                    f"reading the index table {self.table!r} failed: {error_code(exc)}"
+                ) from exc
+            for item in response.get("Responses", {}).get(self.table, []):
+                plain = from_item(item)
+                found[plain["profile_id"]] = plain
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            time.sleep(min(0.05 * 2**round_, 2.0))
+        raise StorageError(
+            f"reading the index table {self.table!r}: keys still unprocessed after "
+            f"{UNPROCESSED_ROUNDS} rounds (table throttled)"
+        )

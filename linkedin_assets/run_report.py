@@ -1,0 +1,39 @@
+"""What a run did to each profile, read back from the Dagster instance's event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import dagster as dg
+
+
+@dataclass
+class ProfileRow:
+    profile_id: str
+    materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failure: dict[str, Any] | None = None
+
+
+def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) -> list[ProfileRow]:
+    """One row per profile: which assets it materialized (with metadata) and how it failed."""
+    rows = {pid: ProfileRow(pid) for pid in profile_ids}
+    for record in instance.all_logs(
+        run_id, of_type={dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.STEP_FAILURE}
+    ):
+        event = record.dagster_event
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.step_materialization_data.materialization
+            if mat.partition in rows:
+                rows[mat.partition].materialized[mat.asset_key.to_user_string()] = {
+                    k: v.value for k, v in mat.metadata.items()
+                }
+        else:
+            user = event.step_failure_data.user_failure_data
+            failures = user.metadata.get("failures") if user else None
+            for pid, failure in (failures.value if failures else {}).items():
+                if pid in rows:
+                    rows[pid].failure = failure
+    return list(rows.values())

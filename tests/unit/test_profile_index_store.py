@@ -1,0 +1,56 @@
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from linkedin_assets import index_items
+from linkedin_assets.errors import StorageError
+from linkedin_assets.resources.profile_index import DynamoDBIndexStore
+from tests.conftest import TABLE
+
+
+def test_registration_then_success_then_failure(aws: dict) -> None:
+    store = DynamoDBIndexStore(aws["dynamodb"], TABLE)
+    store.update("a", index_items.registration("https://x/in/a/", "possible", "t0"))
+    store.update("a", index_items.registration("https://x/in/a/", None, "t1"))
+    item = store.get("a")
+    assert item is not None
+    assert (item["status"], item["registered_at"], item["updated_at"]) == ("possible", "t0", "t1")
+    store.update("a", index_items.upload_failure(url="u", screenshot_keys={}, error="boom", now="t2"))
+    assert store.get("a")["text_upload_failed"] is True  # type: ignore[index]
+    store.update("a", index_items.upload_success(
+        url="u", name="A", headline="H", screenshot_keys={"profile": "s/a-profile.png"},
+        text_s3_key="profiles/a.json", text_s3_url="s3://b/profiles/a.json", text_sha256="00",
+        text_uploaded_at="t3", now="t3",
+    ))  # fmt: skip
+    item = store.get("a")
+    assert item is not None
+    assert item["text_upload_failed"] is False and "text_upload_error" not in item
+    assert item["status"] == "possible"
+
+
+def test_get_many_reads_more_than_one_batch(aws: dict) -> None:
+    store = DynamoDBIndexStore(aws["dynamodb"], TABLE)
+    ids = [f"person-{n:04d}" for n in range(250)]
+    for pid in ids:
+        store.update(pid, index_items.registration(f"https://x/in/{pid}/", None, "t"))
+    found = store.get_many([*ids, "not-there"])
+    assert set(found) == set(ids)
+
+
+def test_unprocessed_keys_are_asked_for_again() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    store = DynamoDBIndexStore(client, TABLE)
+    key = {"profile_id": {"S": "a"}}
+    with Stubber(client) as stub:
+        stub.add_response("batch_get_item", {"Responses": {TABLE: []}, "UnprocessedKeys": {TABLE: {"Keys": [key]}}})
+        stub.add_response("batch_get_item", {"Responses": {TABLE: [{"profile_id": {"S": "a"}}]}, "UnprocessedKeys": {}})
+        assert store.get_many(["a"]) == {"a": {"profile_id": "a"}}
+
+
+def test_refused_write_names_profile_and_table() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    store = DynamoDBIndexStore(client, TABLE)
+    with Stubber(client) as stub:
+        stub.add_client_error("update_item", "AccessDeniedException", http_status_code=400)
+        with pytest.raises(StorageError, match=r"'a'.*test-profiles.*AccessDeniedException"):
+            store.update("a", index_items.registration("u", None, "t"))

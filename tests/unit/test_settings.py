@@ -1,0 +1,29 @@
+import pytest
+
+from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.settings import apply_local_defaults, current_environment, env_or
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "local"), ("dev", "dev"), (" PROD ", "prod"), ("", "local")])
+def test_known_environments(value: str | None, expected: str) -> None:
+    environ = {} if value is None else {"LINKEDIN_ASSETS_ENV": value}
+    assert current_environment(environ) == expected
+
+
+@pytest.mark.parametrize("value", ["production", "test", "local2"])
+def test_unknown_environment_fails_loudly_naming_it(value: str) -> None:
+    with pytest.raises(ConfigurationError, match=value):
+        current_environment({"LINKEDIN_ASSETS_ENV": value})
+
+
+def test_env_or_returns_an_envvar_only_when_set() -> None:
+    assert env_or("X_UNSET", "d", {}) == "d"
+    assert type(env_or("X", "d", {"X": "v"})).__name__ == "EnvVar"
+
+
+def test_local_defaults_do_not_override_what_is_set() -> None:
+    environ = {"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "LINKEDIN_ASSETS_DATA_DIR": "/tmp/x"}
+    apply_local_defaults(environ)
+    assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1"
+    assert environ["S3_SCREENSHOT_BUCKET_NAME"] == "linkedin-assets-local"
+    assert environ["DAGSTER_HOME"] == "/tmp/x/dagster_home"
