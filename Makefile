@@ -35,8 +35,11 @@ format: setup
 stack: setup  ## moto's server + the sample site on 127.0.0.1, until Ctrl-C
 	$(BIN)/linkedin-assets stack
 
+LOCAL_DATA ?= $(CURDIR)/.local-data
+
 dev: setup  ## the Dagster UI on the local stack (run `make stack` in another terminal first)
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	mkdir -p $(LOCAL_DATA)/dagster_home && touch $(LOCAL_DATA)/dagster_home/dagster.yaml
+	DAGSTER_HOME=$(LOCAL_DATA)/dagster_home $(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf .local-data test-artifacts

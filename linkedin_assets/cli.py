@@ -23,7 +23,8 @@ def demo() -> None:
     """Run the main job on the local stack: every sample profile, one run, checks, a table."""
     from linkedin_assets.demo import run_demo
 
-    ok = run_demo(Console())
+    # Wide enough for S3 keys and failure reasons when the output is a file or a CI log.
+    ok = run_demo(Console(width=None if sys.stdout.isatty() else 160))
     sys.exit(0 if ok else 1)
 
 

@@ -9,6 +9,7 @@ S3 and DynamoDB, or failed with the reason the sample site was built to give.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,9 @@ class DemoRow:
 def ensure_dagster_home() -> Path:
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
     return home
 
 
@@ -55,7 +58,7 @@ def run_demo(console: Console) -> bool:
     ensure_dagster_home()
     settings = StackSettings.from_environ(os.environ)
     samples = load_sample_profiles()
-    with LocalStack(settings) as stack:
+    with LocalStack(settings) as stack, ExitStack() as resources_cm:
         console.print(
             f"local stack: S3/DynamoDB at {settings.endpoint_url} (moto, "
             f"{'replayed' if stack.replayed else 'fresh'}), sample site at {settings.site_url}"
@@ -63,13 +66,18 @@ def run_demo(console: Console) -> bool:
         defs = build_definitions("local")
         resources = defs.resources
         instance = dg.DagsterInstance.get()
-        index = resources["profile_index_store"].open()
+        # Outside a run, a resource's EnvVars are resolved by initializing it explicitly.
+        index = resources_cm.enter_context(
+            resources["profile_index_store"].process_config_and_initialize_cm()
+        ).open()
         ids = [p.profile_id for p in samples]
         new = intake.register(instance, index, ids, base_url=settings.site_url)
         console.print(f"registered {len(ids)} sample profiles ({len(new)} new partitions)")
         result = run_profiles(instance, defs, ids)
         console.print(f"run {result.run_id}: {'success' if result.success else 'failure'}")
-        storage = resources["profile_storage"].open()
+        storage = resources_cm.enter_context(
+            resources["profile_storage"].process_config_and_initialize_cm()
+        ).open()
         items = index.get_many(ids)
         rows = []
         for sample, row in zip(samples, run_rows(instance, result.run_id, ids), strict=True):
@@ -93,23 +101,26 @@ def run_profiles(
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset for ``profile_ids`` in one run (a partition range covering them)."""
     return defs.resolve_job_def("profile_pipeline_job").execute_in_process(
-        instance=instance, tags=partition_range_tags(instance, profile_ids), raise_on_error=False
+        instance=instance,
+        tags=partition_range_tags(instance, profile_ids),
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        raise_on_error=False,
     )
 
 
 def render_table(rows: list[DemoRow]) -> Table:
-    table = Table(title="profiles", show_lines=False)
-    for column in ("profile", *(k.to_user_string().removeprefix("profile_") for k in ALL_ASSETS)):
-        table.add_column(column)
-    table.add_column("S3 key / reason")
-    table.add_column("verdict")
+    table = Table(title="profiles (stages: screenshots, text, json, index)")
+    table.add_column("profile", no_wrap=True)
+    table.add_column("stages", no_wrap=True)
+    table.add_column("S3 key, or failure and reason")
+    table.add_column("verdict", no_wrap=True)
     for r in rows:
-        marks = ["✓" if k.to_user_string() in r.row.materialized else "✗" for k in ALL_ASSETS]
+        stages = "".join("✓" if k.to_user_string() in r.row.materialized else "·" for k in ALL_ASSETS)
         if r.row.failure:
-            detail = f"{r.row.failure['kind']}: {r.row.failure['error']}"
+            detail = f"{r.row.failure['stage']} {r.row.failure['error']}"
         elif r.problems:
-            detail = "; ".join(r.problems)
+            detail = "check failed: " + "; ".join(r.problems)
         else:
-            detail = r.row.materialized.get("profile_json", {}).get("s3_key", "")
-        table.add_row(r.row.profile_id, *marks, detail, r.verdict)
+            detail = r.row.materialized.get("profile_json", {}).get("s3_url", "")
+        table.add_row(r.row.profile_id, stages, detail, r.verdict)
     return table

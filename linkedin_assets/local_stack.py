@@ -102,6 +102,7 @@ class LocalStack:
 
     def _start_moto(self) -> None:
         host, port = loopback_address(self.settings.endpoint_url, "AWS_ENDPOINT_URL")
+        recorded = self.recording_path.exists() and self.recording_path.stat().st_size > 0
         env = dict(os.environ)
         if self.persist:
             env.update(MOTO_ENABLE_RECORDING="True", MOTO_RECORDER_FILEPATH=str(self.recording_path))
@@ -120,7 +121,7 @@ class LocalStack:
                     f"see {self.settings.data_dir / 'moto.log'}"
                 )
             time.sleep(0.1)
-        if self.persist and self.recording_path.exists() and self.recording_path.stat().st_size:
+        if self.persist and recorded:
             request = urllib.request.Request(
                 self.settings.endpoint_url + "/moto-api/recorder/replay-recording", method="POST"
             )

@@ -43,6 +43,7 @@ SCREENSHOTS, TEXT, JSON, INDEX = (
 )
 ALL_ASSETS = (SCREENSHOTS, TEXT, JSON, INDEX)
 MAX_FAILURES_IN_MESSAGE = 20
+LOGGED_METADATA = ("s3_key", "size", "bytes", "duration_s", "attempts", "outcome", "table")
 
 
 @dataclass
@@ -182,6 +183,8 @@ def _done(
 ) -> None:
     run.emit(key, pid, meta)
     outcome.completed.append(key.to_user_string())
+    details = ", ".join(f"{k}={meta[k]}" for k in LOGGED_METADATA if meta.get(k) is not None)
+    run.log.info(f"{pid}: {key.to_user_string()} done ({details})")
 
 
 def summarise(outcomes: list[ProfileOutcome]) -> dict[str, Any]:

@@ -89,17 +89,20 @@ def _install_attempt_logging(
         context: dict[str, Any], exception: Exception | None, parsed_response: Any, **kw: Any
     ) -> None:
         code = _failure_code(exception, parsed_response)
-        if code is None:
+        # Only transient failures are retried; a client error (a HEAD's 404, a 403) surfaces as an
+        # exception that the caller translates and reports once.
+        if code is None or not (
+            exception is not None or code in TRANSIENT_CODES or code.startswith("HTTP 5")
+        ):
             return
         attempt = context.get("retries", {}).get("attempt", 1)
-        retryable = exception is not None or code in TRANSIENT_CODES or code.startswith("HTTP 5")
-        then = "botocore retries it" if retryable and attempt < max_attempts else "giving up"
+        then = "botocore retries it" if attempt < max_attempts else "giving up"
         attempt_log(
             f"{service} attempt {attempt}/{max_attempts} on {context.get('la_target', '?')} "
             f"failed: {code}; {then}"
         )
 
-    events.register(f"before-call.{service}", remember_target)
+    events.register(f"before-parameter-build.{service}", remember_target)
     events.register(f"response-received.{service}", log_failed_attempt)
 
 
@@ -112,7 +115,7 @@ def _failure_code(exception: Exception | None, parsed_response: Any) -> str | No
     if status < 400:
         return None
     code = parsed_response.get("Error", {}).get("Code")
-    return str(code) if code else f"HTTP {status}"
+    return f"HTTP {status}" if status >= 500 and not code else str(code or f"HTTP {status}")
 
 
 def error_code(exc: BaseException) -> str:

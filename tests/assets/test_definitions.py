@@ -1,0 +1,73 @@
+"""The code location loads in every environment, through Python and through Dagster's own CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from linkedin_assets.definitions import build_definitions, build_resources
+from linkedin_assets.settings import ENVIRONMENTS
+
+DEPLOYED = {
+    "S3_SCREENSHOT_BUCKET_NAME": "acme-linkedin-screenshots",
+    "DYNAMODB_PROFILE_TABLE": "acme-linkedin-profiles",
+}
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_definitions_load_in_every_environment(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in DEPLOYED.items():
+        monkeypatch.setenv(name, value)
+    defs = build_definitions(env)
+    job = defs.resolve_job_def("profile_pipeline_job")
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
+        "profile_screenshots", "profile_text", "profile_json", "profile_index",
+    }  # fmt: skip
+    assert defs.resolve_assets_def("profile_json").partitions_def == dg.DynamicPartitionsDefinition(name="profiles")
+    defs.resolve_all_job_defs()
+
+
+def test_deployed_environments_take_names_from_env_vars_and_leave_aws_to_boto3() -> None:
+    resources = build_resources("prod", {**DEPLOYED, "S3_PROFILE_TEXT_BUCKET_NAME": "acme-text"})
+    storage = resources["profile_storage"]
+    assert type(storage.screenshot_bucket).__name__ == "EnvVar"
+    assert storage.screenshot_bucket == "S3_SCREENSHOT_BUCKET_NAME"  # the name, never a value
+    assert storage.profile_text_bucket == "S3_PROFILE_TEXT_BUCKET_NAME"
+    assert storage.s3.endpoint_url is None and storage.s3.aws_secret_access_key is None
+    assert resources["browser"].base_url == "https://www.linkedin.com"
+    assert storage.sse_algorithm == "AES256"
+    assert build_resources("prod", {**DEPLOYED, "S3_KMS_KEY_ID": "k"})["profile_storage"].sse_algorithm == "aws:kms"
+
+
+def test_local_falls_back_to_the_embedded_stack() -> None:
+    resources = build_resources("local", {})
+    assert resources["profile_storage"].screenshot_bucket == "linkedin-assets-local"
+    assert resources["profile_storage"].s3.endpoint_url == "http://127.0.0.1:5757"
+    assert resources["browser"].base_url == "http://127.0.0.1:8788"
+    assert resources["profile_index_store"].table == "linkedin-profiles-local"
+
+
+@pytest.mark.parametrize("env", ["local", "prod"])
+def test_dagster_cli_validates_the_code_location(env: str, tmp_path: Path) -> None:
+    environ = {**os.environ, **DEPLOYED, "LINKEDIN_ASSETS_ENV": env, "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [str(BIN / "dagster"), "definitions", "validate", "-m", "linkedin_assets.definitions"],
+        env=environ, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_environment_fails_at_load_naming_it(tmp_path: Path) -> None:
+    environ = {**os.environ, "LINKEDIN_ASSETS_ENV": "production", "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import linkedin_assets.definitions"],
+        env=environ, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "LINKEDIN_ASSETS_ENV='production' is not an environment" in result.stderr
