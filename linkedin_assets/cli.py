@@ -10,10 +10,21 @@ import threading
 import click
 from rich.console import Console
 
+from linkedin_assets.errors import LinkedInAssetsError
 from linkedin_assets.settings import apply_local_defaults
 
 
-@click.group()
+class _Group(click.Group):
+    """Project errors (bad configuration, bad input) end the command with their message alone."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LinkedInAssetsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
 def main() -> None:
     """Capture LinkedIn profiles into S3 and DynamoDB with Dagster."""
 

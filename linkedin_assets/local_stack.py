@@ -91,10 +91,13 @@ class LocalStack:
         return self.settings.data_dir / RECORDING_FILE
 
     def start(self) -> LocalStack:
+        # Validate both addresses before the first request: the local stack never talks to
+        # anything but this machine's loopback.
+        loopback_address(self.settings.endpoint_url, "AWS_ENDPOINT_URL")
+        site_host, site_port = loopback_address(self.settings.site_url, "LINKEDIN_BASE_URL")
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         if not is_listening(self.settings.endpoint_url + "/moto-api/data.json"):
             self._start_moto()
-        site_host, site_port = loopback_address(self.settings.site_url, "LINKEDIN_BASE_URL")
         if not is_listening(self.settings.site_url + "/"):
             self._site = SampleSite(host=site_host, port=site_port).start()
         self._provision()

@@ -1,0 +1,34 @@
+"""Address rules of the local stack (pure: no request is ever sent here)."""
+
+import pytest
+
+from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.local_stack import LocalStack, StackSettings, loopback_address
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("http://127.0.0.1:5757", ("127.0.0.1", 5757)), ("http://localhost:1", ("localhost", 1)),
+     ("http://127.0.0.2:80", ("127.0.0.2", 80)), ("http://[::1]:9", ("::1", 9))],
+)  # fmt: skip
+def test_loopback_urls_are_accepted(url: str, expected: tuple[str, int]) -> None:
+    assert loopback_address(url, "X") == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://10.1.2.3:5757", "http://192.168.0.1:80", "http://example.test:80", "http://0.0.0.0:1",
+     "http://127.0.0.1", "not a url"],
+)  # fmt: skip
+def test_anything_else_is_refused_by_name(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="AWS_ENDPOINT_URL"):
+        loopback_address(url, "AWS_ENDPOINT_URL")
+
+
+def test_start_refuses_before_sending_anything(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[str] = []
+    monkeypatch.setattr("linkedin_assets.local_stack.is_listening", lambda url: sent.append(url) or False)
+    settings = StackSettings("http://10.9.9.9:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s")
+    with pytest.raises(ConfigurationError, match="AWS_ENDPOINT_URL"):
+        LocalStack(settings).start()
+    assert sent == []
