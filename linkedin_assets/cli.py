@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -56,10 +57,8 @@ def stack(no_persist: bool) -> None:
             f"bucket {settings.bucket}, table {settings.table}, data in {settings.data_dir}\n"
             "Ctrl-C to stop."
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -85,7 +85,9 @@ def run_demo(console: Console) -> bool:
             if row.failure is None:
                 problems += verification.screenshot_problems(storage, row.profile_id)
                 problems += verification.profile_json_problems(storage, row.profile_id)
-                problems += verification.index_problems(storage, items.get(row.profile_id), row.profile_id)
+                problems += verification.index_problems(
+                    storage, items.get(row.profile_id), row.profile_id
+                )
             rows.append(DemoRow(row, sample.outcome, problems))
     console.print(render_table(rows))
     bad = [r for r in rows if r.verdict == "UNEXPECTED"]
@@ -115,7 +117,9 @@ def render_table(rows: list[DemoRow]) -> Table:
     table.add_column("S3 key, or failure and reason")
     table.add_column("verdict", no_wrap=True)
     for r in rows:
-        stages = "".join("✓" if k.to_user_string() in r.row.materialized else "·" for k in ALL_ASSETS)
+        stages = "".join(
+            "✓" if k.to_user_string() in r.row.materialized else "·" for k in ALL_ASSETS
+        )
         if r.row.failure:
             detail = f"{r.row.failure['stage']} {r.row.failure['error']}"
         elif r.problems:

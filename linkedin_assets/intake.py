@@ -63,7 +63,9 @@ def register(
     existing = set(instance.get_dynamic_partitions(profile_partitions.name))
     new = [pid for pid in ids if pid not in existing]
     for start in range(0, len(new), PARTITION_BATCH):
-        instance.add_dynamic_partitions(profile_partitions.name, new[start : start + PARTITION_BATCH])
+        instance.add_dynamic_partitions(
+            profile_partitions.name, new[start : start + PARTITION_BATCH]
+        )
     now = utc_timestamp()
     for pid in ids:
         index.update(pid, index_items.registration(profile_url(pid, base_url), status, now))

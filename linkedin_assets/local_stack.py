@@ -62,7 +62,9 @@ def loopback_address(url: str, what: str) -> tuple[str, int]:
     except ValueError:
         is_loopback = False
     if not is_loopback or parsed.port is None:
-        raise ConfigurationError(f"{what} {url!r} must be http://127.0.0.1:<port> for the local stack")
+        raise ConfigurationError(
+            f"{what} {url!r} must be http://127.0.0.1:<port> for the local stack"
+        )
     return host, parsed.port
 
 
@@ -108,7 +110,9 @@ class LocalStack:
         recorded = self.recording_path.exists() and self.recording_path.stat().st_size > 0
         env = dict(os.environ)
         if self.persist:
-            env.update(MOTO_ENABLE_RECORDING="True", MOTO_RECORDER_FILEPATH=str(self.recording_path))
+            env.update(
+                MOTO_ENABLE_RECORDING="True", MOTO_RECORDER_FILEPATH=str(self.recording_path)
+            )
         log = open(self.settings.data_dir / "moto.log", "ab")  # noqa: SIM115 (lives with the process)
         self._moto = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
@@ -138,7 +142,9 @@ class LocalStack:
             aws_access_key_id=self.settings.access_key,
             aws_secret_access_key=self.settings.secret_key,
         )
-        ensure_bucket(build_client("s3", settings, None), self.settings.bucket, self.settings.region)
+        ensure_bucket(
+            build_client("s3", settings, None), self.settings.bucket, self.settings.region
+        )
         ensure_table(build_client("dynamodb", settings, None), self.settings.table)
 
     def stop(self) -> None:

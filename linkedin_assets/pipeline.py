@@ -9,7 +9,6 @@ only if some partition failed, so exactly those partitions show as failed in the
 stored HTML without the browser.
 """
 
-
 import time
 import traceback
 from collections import Counter
@@ -249,7 +248,9 @@ def profile_pipeline(
             browser.base_url, statuses, emit, log,
         )  # fmt: skip
         for n, pid in enumerate(partition_keys, 1):
-            log.info(f"[{n}/{len(partition_keys)}] {pid}: started ({profile_url(pid, browser.base_url)})")
+            log.info(
+                f"[{n}/{len(partition_keys)}] {pid}: started ({profile_url(pid, browser.base_url)})"
+            )
             outcome = process_profile(run, pid)
             outcomes.append(outcome)
             if outcome.ok:
@@ -268,7 +269,11 @@ def profile_pipeline(
                 **{k: v for k, v in summary.items() if k != "failures_by_kind"},
                 "failures": dg.MetadataValue.json(
                     {
-                        o.profile_id: {"stage": o.failed_stage, "kind": o.error_kind, "error": o.error}
+                        o.profile_id: {
+                            "stage": o.failed_stage,
+                            "kind": o.error_kind,
+                            "error": o.error,
+                        }
                         for o in outcomes
                         if not o.ok
                     }

@@ -101,7 +101,9 @@ def load_published(storage: ProfileStorage, profile_id: str) -> tuple[dict[str, 
         bucket, layout.profile_key(profile_id), len(body), sha256_hex(body),
         meta.get("etag", ""), "unchanged", 1, 0.0,
     )  # fmt: skip
-    meta_put = PutResult(bucket, layout.profile_meta_key(profile_id), 0, "", "", "unchanged", 1, 0.0)
+    meta_put = PutResult(
+        bucket, layout.profile_meta_key(profile_id), 0, "", "", "unchanged", 1, 0.0
+    )
     return json.loads(body), Published(put, meta_put, meta["uploaded_at"])
 
 

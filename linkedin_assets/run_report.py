@@ -19,7 +19,8 @@ def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) 
     """One row per profile: which assets it materialized (with metadata) and how it failed."""
     rows = {pid: ProfileRow(pid) for pid in profile_ids}
     for record in instance.all_logs(
-        run_id, of_type={dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.STEP_FAILURE}
+        run_id,
+        of_type={dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.STEP_FAILURE},
     ):
         event = record.dagster_event
         if event is None:

@@ -44,7 +44,8 @@ class StorageLayout:
     profile_text_prefix: str = "profiles/"
 
     def screenshot_key(self, profile_id: str, page: PageKind) -> str:
-        return f"{normalise_prefix(self.screenshot_prefix)}{validate_profile_id(profile_id)}-{page}.png"
+        prefix = normalise_prefix(self.screenshot_prefix)
+        return f"{prefix}{validate_profile_id(profile_id)}-{page}.png"
 
     def capture_html_key(self, profile_id: str, page: PageKind) -> str:
         return f"{CAPTURES_PREFIX}{validate_profile_id(profile_id)}/{page}.html"
@@ -59,7 +60,8 @@ class StorageLayout:
         return f"{normalise_prefix(self.profile_text_prefix)}{validate_profile_id(profile_id)}.json"
 
     def profile_meta_key(self, profile_id: str) -> str:
-        return f"{normalise_prefix(self.profile_text_prefix)}{validate_profile_id(profile_id)}-meta.json"
+        prefix = normalise_prefix(self.profile_text_prefix)
+        return f"{prefix}{validate_profile_id(profile_id)}-meta.json"
 
 
 def s3_url(bucket: str, key: str) -> str:

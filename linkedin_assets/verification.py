@@ -51,7 +51,9 @@ def profile_json_problems(storage: ProfileStorage, profile_id: str) -> list[str]
     body = storage.objects.get(bucket, key)
     digest = hashlib.sha256(body)
     if info.metadata.get(SHA256_KEY) != digest.hexdigest():
-        problems.append(f"{key}: body SHA-256 {digest.hexdigest()} != metadata {info.metadata.get(SHA256_KEY)}")
+        problems.append(
+            f"{key}: body SHA-256 {digest.hexdigest()} != metadata {info.metadata.get(SHA256_KEY)}"
+        )
     if info.checksum_sha256 and info.checksum_sha256 != base64.b64encode(digest.digest()).decode():
         problems.append(f"{key}: S3 checksum {info.checksum_sha256} does not match the body")
     try:
@@ -69,15 +71,21 @@ def profile_json_problems(storage: ProfileStorage, profile_id: str) -> list[str]
     return problems
 
 
-def index_problems(storage: ProfileStorage, item: dict[str, Any] | None, profile_id: str) -> list[str]:
+def index_problems(
+    storage: ProfileStorage, item: dict[str, Any] | None, profile_id: str
+) -> list[str]:
     if item is None:
         return [f"index item {profile_id!r}: missing"]
     problems = []
     key = storage.layout.profile_key(profile_id)
     if item.get("text_upload_failed"):
-        problems.append(f"index item {profile_id!r}: text_upload_failed: {item.get('text_upload_error')}")
+        problems.append(
+            f"index item {profile_id!r}: text_upload_failed: {item.get('text_upload_error')}"
+        )
     if item.get("text_s3_key") != key:
-        problems.append(f"index item {profile_id!r}: text_s3_key {item.get('text_s3_key')!r} != {key!r}")
+        problems.append(
+            f"index item {profile_id!r}: text_s3_key {item.get('text_s3_key')!r} != {key!r}"
+        )
     info = storage.objects.head(storage.profile_text_bucket, key)
     if info is not None and item.get("text_sha256") != info.metadata.get(SHA256_KEY):
         problems.append(f"index item {profile_id!r}: text_sha256 does not match the object")

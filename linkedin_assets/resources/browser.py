@@ -7,6 +7,7 @@ The signed-in session file (``LINKEDIN_STORAGE_STATE``) is handed to Playwright 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -110,10 +111,9 @@ class ChromiumSession:
             png = page.screenshot(full_page=True, animations="disabled", timeout=self._timeout_ms)
             return PageCapture(url, page.url, status, html, png)
         finally:
-            try:
+            # A crashed tab cannot be closed; the context stays usable.
+            with contextlib.suppress(PlaywrightError):
                 page.close()
-            except PlaywrightError:
-                pass  # a crashed tab cannot be closed; the context stays usable
 
     def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
         url = profile_url(profile_id, base_url)
@@ -127,14 +127,16 @@ class ChromiumSession:
         activity, note = self._capture_activity(profile_id, base_url)
         return ProfileCapture(profile_id, profile, activity, note, utc_timestamp())
 
-    def _capture_activity(self, profile_id: str, base_url: str) -> tuple[PageCapture | None, str | None]:
+    def _capture_activity(
+        self, profile_id: str, base_url: str
+    ) -> tuple[PageCapture | None, str | None]:
         # A missing or unreadable activity page is recorded, not fatal: the profile stands alone.
         url = activity_url(profile_id, base_url)
         try:
             activity = self.capture_page(url)
         except PlaywrightError as exc:
             return None, f"activity page not captured: {_short(exc)}"
-        verdict = classify_page(activity.status, activity.final_url, activity.html)
+        verdict = classify_page(activity.status, activity.final_url, activity.html, page="activity")
         if verdict.kind != "profile":
             return None, f"activity page {verdict.kind}: {verdict.reason}"
         return activity, None

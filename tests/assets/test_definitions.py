@@ -29,7 +29,9 @@ def test_definitions_load_in_every_environment(env: str, monkeypatch: pytest.Mon
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
         "profile_screenshots", "profile_text", "profile_json", "profile_index",
     }  # fmt: skip
-    assert defs.resolve_assets_def("profile_json").partitions_def == dg.DynamicPartitionsDefinition(name="profiles")
+    assert defs.resolve_assets_def("profile_json").partitions_def == dg.DynamicPartitionsDefinition(
+        name="profiles"
+    )
     defs.resolve_all_job_defs()
 
 
@@ -42,7 +44,10 @@ def test_deployed_environments_take_names_from_env_vars_and_leave_aws_to_boto3()
     assert storage.s3.endpoint_url is None and storage.s3.aws_secret_access_key is None
     assert resources["browser"].base_url == "https://www.linkedin.com"
     assert storage.sse_algorithm == "AES256"
-    assert build_resources("prod", {**DEPLOYED, "S3_KMS_KEY_ID": "k"})["profile_storage"].sse_algorithm == "aws:kms"
+    assert (
+        build_resources("prod", {**DEPLOYED, "S3_KMS_KEY_ID": "k"})["profile_storage"].sse_algorithm
+        == "aws:kms"
+    )
 
 
 def test_local_falls_back_to_the_embedded_stack() -> None:

@@ -39,8 +39,14 @@ def page_html(name: str, headline: str) -> str:
     </main></body></html>"""
 
 
-PEOPLE = {"ada-lovelace": ("Ada Lovelace", "Analyst"), "alan-turing": ("Alan Turing", "Mathematician")}
-FAILURES: dict[str, type[Exception]] = {"gone-person": ProfileNotFound, "walled-person": ProfileBlocked}
+PEOPLE = {
+    "ada-lovelace": ("Ada Lovelace", "Analyst"),
+    "alan-turing": ("Alan Turing", "Mathematician"),
+}
+FAILURES: dict[str, type[Exception]] = {
+    "gone-person": ProfileNotFound,
+    "walled-person": ProfileBlocked,
+}
 
 
 class FakeBrowser:
@@ -54,7 +60,9 @@ class FakeBrowser:
             raise FAILURES[profile_id](profile_id, url, "the fake site says so")
         name, headline = PEOPLE[profile_id]
         page = PageCapture(url, url, 200, page_html(name, headline), PNG)
-        return ProfileCapture(profile_id, page, None, "activity page not_found: HTTP 404", "2026-01-01T00:00:00Z")
+        return ProfileCapture(
+            profile_id, page, None, "activity page not_found: HTTP 404", "2026-01-01T00:00:00Z"
+        )
 
 
 class FakeBrowserResource(BrowserResource):
@@ -71,7 +79,9 @@ def resources(text_bucket: str = BUCKET) -> dict[str, Any]:
     s3 = S3Resource(region_name=REGION)
     return {
         "browser": FakeBrowserResource(base_url=BASE),
-        "profile_storage": ProfileStorageResource(s3=s3, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket),
+        "profile_storage": ProfileStorageResource(
+            s3=s3, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket
+        ),
         "profile_index_store": ProfileIndexResource(table=TABLE, region_name=REGION),
     }
 
@@ -83,17 +93,32 @@ def instance() -> Iterator[dg.DagsterInstance]:
         yield instance
 
 
-def run(instance: dg.DagsterInstance, ids: list[str], *, assets: tuple[dg.AssetKey, ...] = ALL_ASSETS,
-        text_bucket: str = BUCKET) -> dg.ExecuteInProcessResult:  # fmt: skip
-    instance.add_dynamic_partitions(profile_partitions.name, [i for i in ids if not instance.has_dynamic_partition(profile_partitions.name, i)])
-    defs = dg.Definitions(assets=[profile_pipeline], jobs=[profile_pipeline_job], resources=resources(text_bucket))
+def run(
+    instance: dg.DagsterInstance,
+    ids: list[str],
+    *,
+    assets: tuple[dg.AssetKey, ...] = ALL_ASSETS,
+    text_bucket: str = BUCKET,
+) -> dg.ExecuteInProcessResult:
+    instance.add_dynamic_partitions(
+        profile_partitions.name,
+        [i for i in ids if not instance.has_dynamic_partition(profile_partitions.name, i)],
+    )
+    defs = dg.Definitions(
+        assets=[profile_pipeline], jobs=[profile_pipeline_job], resources=resources(text_bucket)
+    )
     job = defs.resolve_job_def("profile_pipeline_job")
     return job.execute_in_process(
-        instance=instance, tags=partition_range_tags(instance, ids), asset_selection=list(assets), raise_on_error=False
+        instance=instance,
+        tags=partition_range_tags(instance, ids),
+        asset_selection=list(assets),
+        raise_on_error=False,
     )
 
 
-def test_one_run_materializes_every_partition_and_fails_only_the_bad_ones(aws: dict, instance: dg.DagsterInstance) -> None:
+def test_one_run_materializes_every_partition_and_fails_only_the_bad_ones(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
     ids = ["ada-lovelace", "gone-person", "alan-turing", "walled-person"]
     result = run(instance, ids)
     assert not result.success  # some partitions failed, so the run says so
@@ -101,11 +126,16 @@ def test_one_run_materializes_every_partition_and_fails_only_the_bad_ones(aws: d
     for pid in ("ada-lovelace", "alan-turing"):
         assert set(rows[pid].materialized) == {k.to_user_string() for k in ALL_ASSETS}
         assert rows[pid].failure is None
-    assert rows["gone-person"].materialized == {} and rows["gone-person"].failure["kind"] == "not_found"
+    assert (
+        rows["gone-person"].materialized == {}
+        and rows["gone-person"].failure["kind"] == "not_found"
+    )
     assert rows["walled-person"].failure["kind"] == "blocked"
     # Nothing downstream is written for a profile that could not be captured.
     listed = aws["s3"].list_objects_v2(Bucket=BUCKET)["Contents"]
-    assert not [o["Key"] for o in listed if "gone-person" in o["Key"] or "walled-person" in o["Key"]]
+    assert not [
+        o["Key"] for o in listed if "gone-person" in o["Key"] or "walled-person" in o["Key"]
+    ]
     # Dagster's own partition status: two materialized, two failed, for the last asset.
     key = dg.AssetKey("profile_index")
     materialized = instance.get_materialized_partitions(key)
@@ -124,8 +154,14 @@ def test_json_metadata_and_index_item(aws: dict, instance: dg.DagsterInstance) -
     assert meta["outcome"] == "uploaded" and meta["attempts"] == 1 and meta["size"] > 0
     body = aws["s3"].get_object(Bucket=BUCKET, Key="profiles/ada-lovelace.json")["Body"].read()
     document = json.loads(body)
-    assert (document["profile_id"], document["name"], document["headline"]) == ("ada-lovelace", "Ada Lovelace", "Analyst")
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})["Item"]
+    assert (document["profile_id"], document["name"], document["headline"]) == (
+        "ada-lovelace",
+        "Ada Lovelace",
+        "Analyst",
+    )
+    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
+        "Item"
+    ]
     assert item["text_s3_key"]["S"] == "profiles/ada-lovelace.json"
     assert item["text_sha256"]["S"] == meta["sha256"]
     assert item["text_upload_failed"]["BOOL"] is False
@@ -133,7 +169,9 @@ def test_json_metadata_and_index_item(aws: dict, instance: dg.DagsterInstance) -
     assert "screenshot_activity_key" not in item  # the activity page was missing
 
 
-def test_rerun_on_unchanged_content_uploads_nothing(aws: dict, instance: dg.DagsterInstance) -> None:
+def test_rerun_on_unchanged_content_uploads_nothing(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
     first = run(instance, ["ada-lovelace"])
     second = run(instance, ["ada-lovelace"])
     m1 = run_rows(instance, first.run_id, ["ada-lovelace"])[0].materialized
@@ -143,16 +181,27 @@ def test_rerun_on_unchanged_content_uploads_nothing(aws: dict, instance: dg.Dags
     assert m2["profile_screenshots"]["outcome"] == "unchanged"
 
 
-def test_text_can_be_re_extracted_without_the_browser(aws: dict, instance: dg.DagsterInstance) -> None:
+def test_text_can_be_re_extracted_without_the_browser(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
     run(instance, ["ada-lovelace"])
     CALLS.clear()
-    result = run(instance, ["ada-lovelace"], assets=(dg.AssetKey("profile_text"), dg.AssetKey("profile_json")))
+    result = run(
+        instance,
+        ["ada-lovelace"],
+        assets=(dg.AssetKey("profile_text"), dg.AssetKey("profile_json")),
+    )
     assert result.success
     assert CALLS == []  # no page was loaded
-    assert set(run_rows(instance, result.run_id, ["ada-lovelace"])[0].materialized) == {"profile_text", "profile_json"}
+    assert set(run_rows(instance, result.run_id, ["ada-lovelace"])[0].materialized) == {
+        "profile_text",
+        "profile_json",
+    }
 
 
-def test_text_without_a_capture_fails_that_partition_with_a_clear_error(aws: dict, instance: dg.DagsterInstance) -> None:
+def test_text_without_a_capture_fails_that_partition_with_a_clear_error(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
     result = run(instance, ["alan-turing"], assets=(dg.AssetKey("profile_text"),))
     assert not result.success
     failure = run_rows(instance, result.run_id, ["alan-turing"])[0].failure
@@ -169,12 +218,16 @@ def test_failed_text_upload_keeps_screenshots_marks_the_index_and_a_later_run_cl
     assert set(row.materialized) == {"profile_screenshots"}
     assert row.failure["kind"] == "storage_failed" and "no-such-bucket" in row.failure["error"]
     assert aws["s3"].head_object(Bucket=BUCKET, Key="screenshots/ada-lovelace-profile.png")
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})["Item"]
+    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
+        "Item"
+    ]
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]
     assert item["screenshot_profile_key"]["S"] == "screenshots/ada-lovelace-profile.png"
 
     assert run(instance, ["ada-lovelace"]).success
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})["Item"]
+    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
+        "Item"
+    ]
     assert item["text_upload_failed"]["BOOL"] is False
     assert "text_upload_error" not in item

@@ -57,6 +57,11 @@ def test_local_objects_are_encrypted_by_bucket_default_too(tmp_path: Path) -> No
         s3 = boto3.client("s3", endpoint_url=environ["AWS_ENDPOINT_URL"], region_name="us-west-2",
                           aws_access_key_id="x", aws_secret_access_key="x")  # fmt: skip
         rules = s3.get_bucket_encryption(Bucket=environ["S3_SCREENSHOT_BUCKET_NAME"])
-        assert rules["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        assert (
+            rules["ServerSideEncryptionConfiguration"]["Rules"][0][
+                "ApplyServerSideEncryptionByDefault"
+            ]["SSEAlgorithm"]
+            == "AES256"
+        )
         block = s3.get_public_access_block(Bucket=environ["S3_SCREENSHOT_BUCKET_NAME"])
         assert all(block["PublicAccessBlockConfiguration"].values())

@@ -49,7 +49,13 @@ def pipeline_run(stack: dict[str, str]) -> Iterator[tuple[dg.DagsterInstance, st
         index = defs.resources["profile_index_store"].process_config_and_initialize().open()
         ids = [p.profile_id for p in SAMPLES]
         intake.register(instance, index, ids, base_url=stack["LINKEDIN_BASE_URL"])
-        intake.register(instance, index, [OK[0].profile_id], status="possible", base_url=stack["LINKEDIN_BASE_URL"])
+        intake.register(
+            instance,
+            index,
+            [OK[0].profile_id],
+            status="possible",
+            base_url=stack["LINKEDIN_BASE_URL"],
+        )
         result = defs.resolve_job_def("profile_pipeline_job").execute_in_process(
             instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
         )
@@ -65,11 +71,18 @@ def test_one_run_for_all_samples(pipeline_run: tuple) -> None:
 
 
 @pytest.mark.parametrize("sample", OK, ids=lambda p: p.profile_id)
-def test_every_object_of_a_captured_profile(sample: Any, pipeline_run: tuple, clients: dict, stack: dict) -> None:
+def test_every_object_of_a_captured_profile(
+    sample: Any, pipeline_run: tuple, clients: dict, stack: dict
+) -> None:
     _, _, rows = pipeline_run
     row = rows[sample.profile_id]
     assert row.failure is None, row.failure
-    assert set(row.materialized) == {"profile_screenshots", "profile_text", "profile_json", "profile_index"}
+    assert set(row.materialized) == {
+        "profile_screenshots",
+        "profile_text",
+        "profile_json",
+        "profile_index",
+    }
     s3, bucket, pid = clients["s3"], stack["S3_SCREENSHOT_BUCKET_NAME"], sample.profile_id
 
     pages = ["profile", "activity"] if sample.has_activity_page else ["profile"]
@@ -80,7 +93,9 @@ def test_every_object_of_a_captured_profile(sample: Any, pipeline_run: tuple, cl
         html = s3.get_object(Bucket=bucket, Key=f"captures/{pid}/{page}.html")["Body"].read()
         assert b"<html" in html.lower()
     if not sample.has_activity_page:
-        manifest = json.loads(s3.get_object(Bucket=bucket, Key=f"captures/{pid}/capture.json")["Body"].read())
+        manifest = json.loads(
+            s3.get_object(Bucket=bucket, Key=f"captures/{pid}/capture.json")["Body"].read()
+        )
         assert manifest["activity"] is None and "404" in manifest["activity_missing_reason"]
 
     head = s3.head_object(Bucket=bucket, Key=f"profiles/{pid}.json", ChecksumMode="ENABLED")
@@ -102,7 +117,9 @@ def test_every_object_of_a_captured_profile(sample: Any, pipeline_run: tuple, cl
     assert meta["sha256"] == digest.hexdigest() and meta["size"] == len(body)
     assert meta["index_key"] == {"table": stack["DYNAMODB_PROFILE_TABLE"], "profile_id": pid}
 
-    item = clients["dynamodb"].get_item(TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}})["Item"]
+    item = clients["dynamodb"].get_item(
+        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
+    )["Item"]
     assert item["text_s3_key"]["S"] == f"profiles/{pid}.json"
     assert item["text_s3_url"]["S"] == f"s3://{bucket}/profiles/{pid}.json"
     assert item["text_sha256"]["S"] == digest.hexdigest()
@@ -122,11 +139,17 @@ def test_failing_profiles_fail_with_the_right_reason_and_write_nothing(
     assert row.failure["stage"] == "profile_screenshots"
     listed = clients["s3"].list_objects_v2(Bucket=stack["S3_SCREENSHOT_BUCKET_NAME"])
     assert not [o["Key"] for o in listed.get("Contents", []) if sample.profile_id in o["Key"]]
-    status = instance.get_status_by_partition(dg.AssetKey("profile_screenshots"), [sample.profile_id], build_definitions("local").resolve_assets_def("profile_screenshots").partitions_def)
+    status = instance.get_status_by_partition(
+        dg.AssetKey("profile_screenshots"),
+        [sample.profile_id],
+        build_definitions("local").resolve_assets_def("profile_screenshots").partitions_def,
+    )
     assert status[sample.profile_id] == dg.AssetPartitionStatus.FAILED
 
 
-def test_s3_refusing_the_upload_marks_the_index(stack: dict, clients: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_s3_refusing_the_upload_marks_the_index(
+    stack: dict, clients: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("S3_PROFILE_TEXT_BUCKET_NAME", "bucket-that-does-not-exist")
     pid = OK[1].profile_id
     with dg.instance_for_test() as instance:
@@ -139,6 +162,8 @@ def test_s3_refusing_the_upload_marks_the_index(stack: dict, clients: dict, monk
     assert not result.success
     assert row.failure is not None and "bucket-that-does-not-exist" in row.failure["error"]
     assert "profile_screenshots" in row.materialized and "profile_json" not in row.materialized
-    item = clients["dynamodb"].get_item(TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}})["Item"]
+    item = clients["dynamodb"].get_item(
+        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
+    )["Item"]
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]

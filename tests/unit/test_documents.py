@@ -1,5 +1,5 @@
-import re
 import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -27,11 +27,20 @@ def extracted(**overrides: Any) -> dict[str, Any]:
 
 def test_document_has_every_field_and_a_utc_timestamp() -> None:
     moment = datetime(2026, 11, 24, 16, 42, 7, 123456, tzinfo=timezone(timedelta(hours=1)))
-    document = build_document("ada-lovelace", "https://www.linkedin.com/in/ada-lovelace/", extracted(), moment)  # type: ignore[arg-type]
+    document = build_document(
+        "ada-lovelace", "https://www.linkedin.com/in/ada-lovelace/", extracted(), moment
+    )  # type: ignore[arg-type]
     assert document["schema_version"] == 1
     assert document["profile_id"] == "ada-lovelace"
     assert document["extracted_at"] == "2026-11-24T15:42:07Z"
-    assert set(document) >= {"experience", "education", "skills", "activity", "fulltext", "followers"}
+    assert set(document) >= {
+        "experience",
+        "education",
+        "skills",
+        "activity",
+        "fulltext",
+        "followers",
+    }
 
 
 @pytest.mark.parametrize(
@@ -55,7 +64,9 @@ def test_a_bad_profile_id_is_refused() -> None:
 
 
 def test_serialisation_is_canonical_utf8() -> None:
-    document = build_document("jürgen-müller", "https://x/in/j%C3%BCrgen-m%C3%BCller/", extracted(name="Jürgen <b>"))  # type: ignore[arg-type]
+    document = build_document(
+        "jürgen-müller", "https://x/in/j%C3%BCrgen-m%C3%BCller/", extracted(name="Jürgen <b>")
+    )  # type: ignore[arg-type]
     body = serialise(document)
     assert "Jürgen <b>".encode() in body  # UTF-8, not \\u escapes; markup stays text
     assert serialise(json.loads(body)) == body
@@ -65,7 +76,12 @@ def test_serialisation_is_canonical_utf8() -> None:
 def test_content_hash_ignores_only_the_timestamp() -> None:
     a = build_document("ada-lovelace", "https://x/", extracted(), datetime(2026, 1, 1, tzinfo=UTC))  # type: ignore[arg-type]
     b = build_document("ada-lovelace", "https://x/", extracted(), datetime(2026, 2, 1, tzinfo=UTC))  # type: ignore[arg-type]
-    c = build_document("ada-lovelace", "https://x/", extracted(headline="Engineer"), datetime(2026, 1, 1, tzinfo=UTC))  # type: ignore[arg-type]
+    c = build_document(
+        "ada-lovelace",
+        "https://x/",
+        extracted(headline="Engineer"),
+        datetime(2026, 1, 1, tzinfo=UTC),
+    )  # type: ignore[arg-type]
     assert sha256_hex(serialise(a)) != sha256_hex(serialise(b))
     assert content_sha256(a) == content_sha256(b) != content_sha256(c)
 

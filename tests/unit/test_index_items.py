@@ -5,9 +5,15 @@ from linkedin_assets.index_items import ItemUpdate, from_item
 
 
 def test_expression_sets_and_removes_with_placeholders_only() -> None:
-    expr = ItemUpdate(set={"status": "possible", "name": None}, remove=("text_upload_error",)).expression()
+    expr = ItemUpdate(
+        set={"status": "possible", "name": None}, remove=("text_upload_error",)
+    ).expression()
     assert expr["UpdateExpression"] == "SET #a0 = :v0, #a1 = :v1 REMOVE #a2"
-    assert expr["ExpressionAttributeNames"] == {"#a0": "status", "#a1": "name", "#a2": "text_upload_error"}
+    assert expr["ExpressionAttributeNames"] == {
+        "#a0": "status",
+        "#a1": "name",
+        "#a2": "text_upload_error",
+    }
     assert expr["ExpressionAttributeValues"] == {":v0": {"S": "possible"}, ":v1": {"NULL": True}}
 
 

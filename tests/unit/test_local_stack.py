@@ -27,8 +27,12 @@ def test_anything_else_is_refused_by_name(url: str) -> None:
 
 def test_start_refuses_before_sending_anything(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[str] = []
-    monkeypatch.setattr("linkedin_assets.local_stack.is_listening", lambda url: sent.append(url) or False)
-    settings = StackSettings("http://10.9.9.9:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s")
+    monkeypatch.setattr(
+        "linkedin_assets.local_stack.is_listening", lambda url: sent.append(url) or False
+    )
+    settings = StackSettings(
+        "http://10.9.9.9:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s"
+    )
     with pytest.raises(ConfigurationError, match="AWS_ENDPOINT_URL"):
         LocalStack(settings).start()
     assert sent == []

@@ -5,7 +5,11 @@ import pytest
 from botocore.stub import Stubber
 
 from linkedin_assets.errors import ObjectNotFound, UploadFailed
-from linkedin_assets.resources.object_store import S3ObjectStore, decode_metadata_value, encode_metadata_value
+from linkedin_assets.resources.object_store import (
+    S3ObjectStore,
+    decode_metadata_value,
+    encode_metadata_value,
+)
 from tests.conftest import BUCKET
 
 
@@ -28,7 +32,9 @@ def test_same_fingerprint_is_not_uploaded_again(aws: dict) -> None:
     store = S3ObjectStore(aws["s3"])
     first = store.put(BUCKET, "k", b"one", content_type="text/plain", metadata={}, fingerprint="f1")
     again = store.put(BUCKET, "k", b"two", content_type="text/plain", metadata={}, fingerprint="f1")
-    changed = store.put(BUCKET, "k", b"two", content_type="text/plain", metadata={}, fingerprint="f2")
+    changed = store.put(
+        BUCKET, "k", b"two", content_type="text/plain", metadata={}, fingerprint="f2"
+    )
     assert (first.outcome, again.outcome, changed.outcome) == ("uploaded", "unchanged", "uploaded")
     assert again.sha256 == first.sha256
     assert store.get(BUCKET, "k") == b"two"
@@ -36,7 +42,9 @@ def test_same_fingerprint_is_not_uploaded_again(aws: dict) -> None:
 
 def test_unicode_metadata_survives_the_round_trip(aws: dict) -> None:
     store = S3ObjectStore(aws["s3"])
-    store.put(BUCKET, "u", b"x", content_type="text/plain", metadata={"profile-id": "jürgen-müller"})
+    store.put(
+        BUCKET, "u", b"x", content_type="text/plain", metadata={"profile-id": "jürgen-müller"}
+    )
     info = store.head(BUCKET, "u")
     assert info is not None and info.metadata["profile-id"] == "jürgen-müller"
     assert encode_metadata_value("jürgen").isascii()

@@ -3,7 +3,13 @@
 import dagster as dg
 
 from linkedin_assets.errors import ExtractionError, ProfileBlocked, RateLimited, UploadFailed
-from linkedin_assets.pipeline import ProfileOutcome, _failed_stage, error_kind, failure_message, summarise
+from linkedin_assets.pipeline import (
+    ProfileOutcome,
+    _failed_stage,
+    error_kind,
+    failure_message,
+    summarise,
+)
 
 
 def test_error_kinds() -> None:
@@ -16,7 +22,10 @@ def test_error_kinds() -> None:
 
 def test_failed_stage_is_the_first_selected_stage_not_completed() -> None:
     outcome = ProfileOutcome("a", completed=["profile_screenshots"])
-    everything = frozenset(dg.AssetKey(k) for k in ("profile_screenshots", "profile_text", "profile_json", "profile_index"))
+    everything = frozenset(
+        dg.AssetKey(k)
+        for k in ("profile_screenshots", "profile_text", "profile_json", "profile_index")
+    )
     assert _failed_stage(outcome, everything) == "profile_text"
     only_index = frozenset({dg.AssetKey("profile_index")})
     assert _failed_stage(ProfileOutcome("a"), only_index) == "profile_index"
@@ -33,7 +42,12 @@ def test_summary_counts_and_percentiles() -> None:
 
 
 def test_failure_message_lists_failed_profiles_and_caps_the_list() -> None:
-    outcomes = [ProfileOutcome(f"p{i}", failed_stage="profile_json", error_kind="storage_failed", error="boom") for i in range(25)]
+    outcomes = [
+        ProfileOutcome(
+            f"p{i}", failed_stage="profile_json", error_kind="storage_failed", error="boom"
+        )
+        for i in range(25)
+    ]
     outcomes.append(ProfileOutcome("fine"))
     message = failure_message(outcomes)
     assert message.startswith("25 of 26 profiles failed:")

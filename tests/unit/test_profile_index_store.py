@@ -15,7 +15,9 @@ def test_registration_then_success_then_failure(aws: dict) -> None:
     item = store.get("a")
     assert item is not None
     assert (item["status"], item["registered_at"], item["updated_at"]) == ("possible", "t0", "t1")
-    store.update("a", index_items.upload_failure(url="u", screenshot_keys={}, error="boom", now="t2"))
+    store.update(
+        "a", index_items.upload_failure(url="u", screenshot_keys={}, error="boom", now="t2")
+    )
     assert store.get("a")["text_upload_failed"] is True  # type: ignore[index]
     store.update("a", index_items.upload_success(
         url="u", name="A", headline="H", screenshot_keys={"profile": "s/a-profile.png"},
@@ -42,8 +44,14 @@ def test_unprocessed_keys_are_asked_for_again() -> None:
     store = DynamoDBIndexStore(client, TABLE)
     key = {"profile_id": {"S": "a"}}
     with Stubber(client) as stub:
-        stub.add_response("batch_get_item", {"Responses": {TABLE: []}, "UnprocessedKeys": {TABLE: {"Keys": [key]}}})
-        stub.add_response("batch_get_item", {"Responses": {TABLE: [{"profile_id": {"S": "a"}}]}, "UnprocessedKeys": {}})
+        stub.add_response(
+            "batch_get_item",
+            {"Responses": {TABLE: []}, "UnprocessedKeys": {TABLE: {"Keys": [key]}}},
+        )
+        stub.add_response(
+            "batch_get_item",
+            {"Responses": {TABLE: [{"profile_id": {"S": "a"}}]}, "UnprocessedKeys": {}},
+        )
         assert store.get_many(["a"]) == {"a": {"profile_id": "a"}}
 
 

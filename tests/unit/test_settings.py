@@ -4,7 +4,9 @@ from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.settings import apply_local_defaults, current_environment, env_or
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, "local"), ("dev", "dev"), (" PROD ", "prod"), ("", "local")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "local"), ("dev", "dev"), (" PROD ", "prod"), ("", "local")]
+)
 def test_known_environments(value: str | None, expected: str) -> None:
     environ = {} if value is None else {"LINKEDIN_ASSETS_ENV": value}
     assert current_environment(environ) == expected

@@ -1,0 +1,33 @@
+"""Words the readers match against already-extracted text: section headings and activity context."""
+
+from __future__ import annotations
+
+import re
+
+# Heading text (lower-cased) -> section kind. English and German UIs; add languages here.
+SECTION_HEADINGS = {
+    "about": "about",
+    "info": "about",
+    "summary": "about",
+    "experience": "experience",
+    "berufserfahrung": "experience",
+    "erfahrung": "experience",
+    "education": "education",
+    "ausbildung": "education",
+    "skills": "skills",
+    "skills & endorsements": "skills",
+    "kenntnisse": "skills",
+    "activity": "activity",
+    "aktivitäten": "activity",
+}
+
+# Context lines saying a card is someone else's content the member only reacted to or shared.
+OTHER_PEOPLES_CONTENT = re.compile(
+    r"\b(liked|likes|loves|celebrates|supports|commented|reposted|"
+    r"gefällt|kommentiert|geteilt|reposted)\b",
+    re.IGNORECASE,
+)
+
+
+def section_kind(heading: str | None) -> str | None:
+    return SECTION_HEADINGS.get((heading or "").strip().lower())
