@@ -121,7 +121,8 @@ def render_table(rows: list[DemoRow]) -> Table:
             "✓" if k.to_user_string() in r.row.materialized else "·" for k in ALL_ASSETS
         )
         if r.row.failure:
-            detail = f"{r.row.failure['stage']} {r.row.failure['error']}"
+            failure = r.row.failure
+            detail = f"{failure['stage']} {failure['kind']}: {failure['error']}"
         elif r.problems:
             detail = "check failed: " + "; ".join(r.problems)
         else:

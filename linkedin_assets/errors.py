@@ -46,7 +46,7 @@ class CaptureError(LinkedInAssetsError):
         self.profile_id = profile_id
         self.url = url
         self.reason = reason
-        super().__init__(f"{self.kind}: profile {profile_id!r} at {url}: {reason}")
+        super().__init__(f"profile {profile_id!r} at {url}: {reason}")
 
 
 class ProfileNotFound(CaptureError):

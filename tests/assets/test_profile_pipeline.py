@@ -231,3 +231,14 @@ def test_failed_text_upload_keeps_screenshots_marks_the_index_and_a_later_run_cl
     ]
     assert item["text_upload_failed"]["BOOL"] is False
     assert "text_upload_error" not in item
+
+
+def test_materialize_one_partition(aws: dict, instance: dg.DagsterInstance) -> None:
+    instance.add_dynamic_partitions(profile_partitions.name, ["alan-turing"])
+    result = dg.materialize(
+        [profile_pipeline], partition_key="alan-turing", instance=instance, resources=resources()
+    )
+    assert result.success
+    keys = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert keys == {k.to_user_string() for k in ALL_ASSETS}
+    assert {e.partition for e in result.get_asset_materialization_events()} == {"alan-turing"}
