@@ -58,7 +58,8 @@ def build_client(service: str, settings: ClientSettings, attempt_log: AttemptLog
         aws_session_token=settings.aws_session_token,
     )
     config = botocore.config.Config(
-        retries={"mode": "standard", "max_attempts": settings.max_attempts},
+        # total_max_attempts counts the first try; botocore's max_attempts would count retries only.
+        retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         max_pool_connections=settings.max_pool_connections,
@@ -88,34 +89,35 @@ def _install_attempt_logging(
     def log_failed_attempt(
         context: dict[str, Any], exception: Exception | None, parsed_response: Any, **kw: Any
     ) -> None:
-        code = _failure_code(exception, parsed_response)
+        failure = _failure(exception, parsed_response)
         # Only transient failures are retried; a client error (a HEAD's 404, a 403) surfaces as an
         # exception that the caller translates and reports once.
-        if code is None or not (
-            exception is not None or code in TRANSIENT_CODES or code.startswith("HTTP 5")
-        ):
+        if failure is None or not failure[1]:
             return
         attempt = context.get("retries", {}).get("attempt", 1)
         then = "botocore retries it" if attempt < max_attempts else "giving up"
         attempt_log(
             f"{service} attempt {attempt}/{max_attempts} on {context.get('la_target', '?')} "
-            f"failed: {code}; {then}"
+            f"failed: {failure[0]}; {then}"
         )
 
     events.register(f"before-parameter-build.{service}", remember_target)
     events.register(f"response-received.{service}", log_failed_attempt)
 
 
-def _failure_code(exception: Exception | None, parsed_response: Any) -> str | None:
+def _failure(exception: Exception | None, parsed_response: Any) -> tuple[str, bool] | None:
+    """``(what failed, transient?)`` for a failed attempt; ``None`` for a success."""
     if exception is not None:
-        return type(exception).__name__
+        return type(exception).__name__, True  # connection errors and timeouts
     if not isinstance(parsed_response, dict):
         return None
     status = parsed_response.get("ResponseMetadata", {}).get("HTTPStatusCode", 200)
     if status < 400:
         return None
-    code = parsed_response.get("Error", {}).get("Code")
-    return f"HTTP {status}" if status >= 500 and not code else str(code or f"HTTP {status}")
+    code = str(parsed_response.get("Error", {}).get("Code") or "")
+    if not code or code == str(status):
+        code = f"HTTP {status}"
+    return code, status >= 500 or status == 429 or code in TRANSIENT_CODES
 
 
 def error_code(exc: BaseException) -> str:

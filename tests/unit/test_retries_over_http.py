@@ -1,0 +1,109 @@
+"""botocore's standard retries and our attempt log, over real HTTP on 127.0.0.1: transient errors
+are retried and logged, client errors are not retried, and no credential reaches the log."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from botocore.retries.standard import ExponentialBackoff
+
+from linkedin_assets.errors import UploadFailed
+from linkedin_assets.resources.aws import ClientSettings, build_client
+from linkedin_assets.resources.object_store import S3ObjectStore
+
+SLOW_DOWN = (
+    b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+)
+DENIED = b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+SECRET = "wJalrXUtnFEMI-do-not-print-me"
+
+
+class FaultyS3(BaseHTTPRequestHandler):
+    """HEAD: 404. PUT: the scripted answers in order, then 200."""
+
+    script: list[tuple[int, bytes]] = []
+    puts = 0
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).puts += 1
+        status, body = self.script.pop(0) if self.script else (200, b"")
+        self.send_response(status)
+        if status == 200:
+            self.send_header("ETag", '"abc"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FaultyS3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    FaultyS3.puts = 0
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def store(endpoint: str, log: list[str]) -> S3ObjectStore:
+    settings = ClientSettings(
+        region_name="us-west-2", endpoint_url=endpoint, aws_access_key_id="AKIATESTKEY",
+        aws_secret_access_key=SECRET, max_attempts=5,
+    )  # fmt: skip
+    return S3ObjectStore(build_client("s3", settings, log.append))
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Which errors are retried and how often stays botocore's; only the waiting is skipped.
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+def test_transient_errors_are_retried_and_each_attempt_is_logged(endpoint: str) -> None:
+    FaultyS3.script = [(503, SLOW_DOWN), (500, b"")]
+    log: list[str] = []
+    result = store(endpoint, log).put(
+        "b", "profiles/a.json", b"{}", content_type="application/json", metadata={}
+    )
+    assert result.outcome == "uploaded" and result.attempts == 3
+    assert FaultyS3.puts == 3
+    assert (
+        log[0] == "s3 attempt 1/5 on s3://b/profiles/a.json failed: SlowDown; botocore retries it"
+    )
+    assert log[1].startswith("s3 attempt 2/5 on s3://b/profiles/a.json failed:")
+    assert not any(SECRET in line or "AKIATESTKEY" in line for line in log)
+
+
+def test_client_errors_are_not_retried(endpoint: str) -> None:
+    FaultyS3.script = [(403, DENIED)]
+    log: list[str] = []
+    with pytest.raises(
+        UploadFailed, match=r"after 1 attempt\(s\): AccessDenied \(HTTP 403\)"
+    ) as raised:
+        store(endpoint, log).put(
+            "b", "profiles/a.json", b"{}", content_type="application/json", metadata={}
+        )
+    assert FaultyS3.puts == 1
+    assert log == []
+    assert SECRET not in str(raised.value)
+
+
+def test_giving_up_after_max_attempts_says_so(endpoint: str) -> None:
+    FaultyS3.script = [(503, SLOW_DOWN)] * 5
+    log: list[str] = []
+    with pytest.raises(UploadFailed, match=r"after 5 attempt\(s\): SlowDown \(HTTP 503\)"):
+        store(endpoint, log).put("b", "k", b"x", content_type="text/plain", metadata={})
+    assert FaultyS3.puts == 5
+    assert log[-1].endswith("failed: SlowDown; giving up")
