@@ -41,6 +41,24 @@ def demo() -> None:
 
 
 @main.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="A .txt (one URL a line) or .csv (url[,status] columns) file; repeatable.",
+)  # fmt: skip
+@click.option("--status", help="Lead status for every URL that has none of its own.")
+def add(urls: tuple[str, ...], files: tuple[str, ...], status: str | None) -> None:
+    """Register profile URLs as partitions of the Dagster instance in DAGSTER_HOME.
+
+    Prints every accepted and rejected input with its reason, registers the good ones, and exits
+    with status 1 if anything was rejected.
+    """
+    from linkedin_assets.intake_command import run_add
+
+    sys.exit(run_add(list(urls), list(files), status, Console(highlight=False)))
+
+
+@main.command()
 @click.option("--no-persist", is_flag=True, help="Do not record or replay local data.")
 def stack(no_persist: bool) -> None:
     """Serve moto's S3/DynamoDB and the sample site on 127.0.0.1 until interrupted."""

@@ -14,13 +14,22 @@ from typing import Any
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
+from linkedin_assets.intake_sensor import build_intake_sensor
 from linkedin_assets.pipeline import profile_pipeline, profile_pipeline_job
+from linkedin_assets.refresh_schedule import build_refresh_schedule
 from linkedin_assets.resources.configured import (
+    AutomationSettings,
     BrowserResource,
     ProfileIndexResource,
     ProfileStorageResource,
 )
-from linkedin_assets.settings import DEFAULT_REGION, LOCAL_DEFAULTS, current_environment, first_set
+from linkedin_assets.settings import (
+    DEFAULT_REGION,
+    LOCAL_DEFAULTS,
+    current_environment,
+    first_set,
+    local_data_dir,
+)
 
 # Required outside local: a deployed environment must name its bucket and table.
 REQUIRED = ("S3_SCREENSHOT_BUCKET_NAME", "DYNAMODB_PROFILE_TABLE")
@@ -51,6 +60,12 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
         credentials = {"aws_access_key_id": None, "aws_secret_access_key": None}
     endpoint = var("AWS_ENDPOINT_URL") if local else None
     kms_key = var("S3_KMS_KEY_ID")
+    s3 = S3Resource(region_name=region, endpoint_url=endpoint, **credentials)
+    local_inbox = str(local_data_dir(environ) / "inbox") if local else None
+
+    def number(name: str, default: float) -> Any:
+        return dg.EnvVar.int(name) if environ.get(name) else default
+
     return {
         "browser": BrowserResource(
             chromium_executable=var("CHROMIUM_EXECUTABLE"),
@@ -58,7 +73,7 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             base_url=var("LINKEDIN_BASE_URL", "https://www.linkedin.com"),
         ),
         "profile_storage": ProfileStorageResource(
-            s3=S3Resource(region_name=region, endpoint_url=endpoint, **credentials),
+            s3=s3,
             screenshot_bucket=var("S3_SCREENSHOT_BUCKET_NAME"),
             screenshot_prefix=var("S3_SCREENSHOT_PREFIX", "screenshots/"),
             profile_text_bucket=var("S3_PROFILE_TEXT_BUCKET_NAME"),
@@ -73,15 +88,29 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             endpoint_url=endpoint,
             **credentials,
         ),
+        "automation": AutomationSettings(
+            inbox=var("PROFILE_URL_INBOX", local_inbox),
+            s3=s3,
+            base_url=var("LINKEDIN_BASE_URL", "https://www.linkedin.com"),
+            batch_size=number("PROFILE_RUN_BATCH_SIZE", 200),
+            max_lines_per_tick=number("PROFILE_INTAKE_MAX_LINES_PER_TICK", 50_000),
+            refresh_max_age_days=number("PROFILE_REFRESH_MAX_AGE_DAYS", 30),
+            refresh_max_profiles_per_tick=number("PROFILE_REFRESH_MAX_PROFILES_PER_TICK", 2_000),
+        ),
     }
 
 
-def build_definitions(env: str | None = None) -> dg.Definitions:
-    env = env or current_environment()
+def build_definitions(
+    env: str | None = None, environ: Mapping[str, str] | None = None
+) -> dg.Definitions:
+    environ = dict(os.environ if environ is None else environ)
+    env = env or current_environment(environ)
     return dg.Definitions(
         assets=[profile_pipeline],
         jobs=[profile_pipeline_job],
-        resources=build_resources(env),
+        sensors=[build_intake_sensor(environ, env)],
+        schedules=[build_refresh_schedule(environ, env)],
+        resources=build_resources(env, environ),
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagster as dg
 from rich.console import Console
@@ -24,7 +23,7 @@ from linkedin_assets.partitions import partition_range_tags
 from linkedin_assets.pipeline import ALL_ASSETS
 from linkedin_assets.run_report import ProfileRow, run_rows
 from linkedin_assets.sample_site import load_sample_profiles
-from linkedin_assets.settings import apply_local_defaults
+from linkedin_assets.settings import apply_local_defaults, ensure_dagster_home
 
 EXPECTED_KIND = {"not_found": "not_found", "blocked": "blocked", "rate_limited": "rate_limited"}
 
@@ -41,15 +40,6 @@ class DemoRow:
             return "ok" if self.row.failure is None and not self.problems else "UNEXPECTED"
         got = (self.row.failure or {}).get("kind")
         return "failed as expected" if got == EXPECTED_KIND[self.expected] else "UNEXPECTED"
-
-
-def ensure_dagster_home() -> Path:
-    home = Path(os.environ["DAGSTER_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
-    return home
 
 
 def run_demo(console: Console) -> bool:

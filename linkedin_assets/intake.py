@@ -1,72 +1,65 @@
-"""Turning profile URLs into partitions: validate, de-duplicate, register (the one place that does).
+"""Registering profiles: new dynamic partitions (in bounded batches) and lead statuses in the index.
 
-``parse_urls`` is pure; ``register`` adds the new dynamic partitions to the Dagster instance in
-bounded batches and records each profile's URL and status in the index.
+Used by the intake command and the demo; the sensor returns the same partition requests from its
+``SensorResult`` instead of writing them itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 
 from linkedin_assets import index_items
 from linkedin_assets.documents import utc_timestamp
-from linkedin_assets.errors import InvalidProfileUrl
 from linkedin_assets.partitions import profile_partitions
-from linkedin_assets.profile_ids import profile_id_from_url, profile_url
+from linkedin_assets.profile_ids import profile_url
 from linkedin_assets.resources.profile_index import IndexStore
 
 PARTITION_BATCH = 1000
+STATUS_WRITERS = 16
 
 
-@dataclass(frozen=True)
-class Rejected:
-    input: str
-    reason: str
+def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
-@dataclass
-class ParsedUrls:
-    accepted: dict[str, str] = field(default_factory=dict)  # profile ID -> first URL seen
-    rejected: list[Rejected] = field(default_factory=list)
-    duplicates: int = 0
+def add_partition_requests(new_ids: Sequence[str]) -> list[dg.AddDynamicPartitionsRequest]:
+    """The new partitions, in bounded batches."""
+    return [profile_partitions.build_add_request(list(c)) for c in chunks(new_ids, PARTITION_BATCH)]
 
 
-def parse_urls(urls: Iterable[str]) -> ParsedUrls:
-    """Profile IDs of ``urls``, de-duplicated, with every rejected input and its reason."""
-    parsed = ParsedUrls()
-    for url in urls:
-        try:
-            pid = profile_id_from_url(url)
-        except InvalidProfileUrl as exc:
-            parsed.rejected.append(Rejected(str(exc.value), exc.reason))
-            continue
-        if pid in parsed.accepted:
-            parsed.duplicates += 1
-        else:
-            parsed.accepted[pid] = url.strip()
-    return parsed
+def write_statuses(index: IndexStore, statuses: Mapping[str, str], base_url: str) -> None:
+    """Record each profile's lead status (and URL) in the index, a few writes at a time."""
+    now = utc_timestamp()
+
+    def write(item: tuple[str, str]) -> None:
+        pid, status = item
+        index.update(pid, index_items.registration(profile_url(pid, base_url), status, now))
+
+    with ThreadPoolExecutor(STATUS_WRITERS) as pool:
+        list(pool.map(write, statuses.items()))
 
 
 def register(
     instance: dg.DagsterInstance,
-    index: IndexStore,
+    index: IndexStore | None,
     profile_ids: Iterable[str],
     *,
-    status: str | None = None,
+    statuses: Mapping[str, str] | None = None,
     base_url: str = "https://www.linkedin.com",
 ) -> list[str]:
-    """Add the profiles that are not partitions yet; record URL and status of all. New IDs."""
+    """Add the profiles that are not partitions yet and record given statuses. Returns new IDs."""
     ids = list(dict.fromkeys(profile_ids))
+    # Statuses first: if the index cannot be written, nothing is registered half-way.
+    if statuses:
+        if index is None:
+            raise ValueError("recording a status needs the profile index")
+        write_statuses(index, statuses, base_url)
     existing = set(instance.get_dynamic_partitions(profile_partitions.name))
     new = [pid for pid in ids if pid not in existing]
-    for start in range(0, len(new), PARTITION_BATCH):
-        instance.add_dynamic_partitions(
-            profile_partitions.name, new[start : start + PARTITION_BATCH]
-        )
-    now = utc_timestamp()
-    for pid in ids:
-        index.update(pid, index_items.registration(profile_url(pid, base_url), status, now))
+    for chunk in chunks(new, PARTITION_BATCH):
+        instance.add_dynamic_partitions(profile_partitions.name, list(chunk))
     return new

@@ -81,3 +81,14 @@ def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str
         environ.setdefault(name, value)
     environ.setdefault("DAGSTER_HOME", str(local_data_dir(environ) / "dagster_home"))
     return dict(environ)
+
+
+def ensure_dagster_home(environ: Mapping[str, str] | None = None) -> Path:
+    """Create ``DAGSTER_HOME`` with a ``dagster.yaml`` (telemetry off) if it does not exist yet."""
+    environ = os.environ if environ is None else environ
+    home = Path(environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+    return home

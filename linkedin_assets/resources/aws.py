@@ -126,6 +126,9 @@ def error_code(exc: BaseException) -> str:
         error = exc.response.get("Error", {})
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         return f"{error.get('Code', 'Unknown')} (HTTP {status})"
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+        # Its message names the endpoint URL (never a credential): say where we could not reach.
+        return f"{type(exc).__name__}: {exc}"
     return type(exc).__name__
 
 

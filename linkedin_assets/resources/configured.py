@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import dagster as dg
@@ -17,6 +18,12 @@ from pydantic import Field
 
 from linkedin_assets.resources.aws import AttemptLog, ClientSettings, build_client
 from linkedin_assets.resources.browser import ChromiumSession, open_browser
+from linkedin_assets.resources.inbox_source import (
+    InboxSource,
+    LocalInbox,
+    S3Inbox,
+    parse_inbox_location,
+)
 from linkedin_assets.resources.object_store import ObjectStore, S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
 from linkedin_assets.settings import DEFAULT_REGION
@@ -136,3 +143,38 @@ class ProfileIndexResource(dg.ConfigurableResource):
             max_attempts=self.max_attempts,
         )
         return DynamoDBIndexStore(build_client("dynamodb", settings, attempt_log), self.table)
+
+
+class AutomationSettings(dg.ConfigurableResource):
+    """What the intake sensor and the refresh schedule read: the inbox, batch and tick sizes."""
+
+    inbox: str | None = Field(
+        default=None, description="PROFILE_URL_INBOX: a local folder or s3://bucket/prefix/."
+    )
+    s3: S3Resource = Field(default_factory=S3Resource, description="For an s3:// inbox.")
+    base_url: str = "https://www.linkedin.com"
+    batch_size: int = Field(default=200, description="Profiles per run (PROFILE_RUN_BATCH_SIZE).")
+    max_lines_per_tick: int = Field(
+        default=50_000, description="Inbox lines taken in per sensor tick; the rest waits."
+    )
+    refresh_max_age_days: float = Field(
+        default=30.0, description="Profiles older than this are captured again."
+    )
+    refresh_max_profiles_per_tick: int = Field(
+        default=2_000, description="At most this many profiles per schedule tick, oldest first."
+    )
+
+    def open_inbox(self, attempt_log: AttemptLog | None = None) -> InboxSource | None:
+        if not self.inbox:
+            return None
+        kind, where, prefix = parse_inbox_location(self.inbox)
+        if kind == "local":
+            return LocalInbox(Path(where))
+        settings = ClientSettings(
+            region_name=self.s3.region_name or DEFAULT_REGION,
+            endpoint_url=self.s3.endpoint_url,
+            aws_access_key_id=self.s3.aws_access_key_id,
+            aws_secret_access_key=self.s3.aws_secret_access_key,
+            aws_session_token=self.s3.aws_session_token,
+        )
+        return S3Inbox(build_client("s3", settings, attempt_log), where, prefix)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 import botocore.exceptions
@@ -49,6 +49,23 @@ class DynamoDBIndexStore:
             keys = [{"profile_id": {"S": pid}} for pid in ids[start : start + BATCH_GET_LIMIT]]
             found.update(self._batch_get(keys))
         return found
+
+    def scan(self, attributes: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """Every item, with only ``attributes`` (and the key), page by page."""
+        names = {f"#a{i}": name for i, name in enumerate(["profile_id", *attributes])}
+        paginator = self._client.get_paginator("scan")
+        try:
+            for page in paginator.paginate(
+                TableName=self.table,
+                ProjectionExpression=", ".join(names),
+                ExpressionAttributeNames=names,
+            ):
+                for item in page.get("Items", []):
+                    yield from_item(item)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise StorageError(
+                f"scanning the index table {self.table!r} failed: {error_code(exc)}"
+            ) from exc
 
     def get(self, profile_id: str) -> dict[str, Any] | None:
         return self.get_many([profile_id]).get(profile_id)
