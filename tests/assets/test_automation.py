@@ -14,7 +14,7 @@ from linkedin_assets.intake_sensor import build_intake_sensor
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.refresh_schedule import build_refresh_schedule
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
-from tests.assets.test_profile_pipeline import instance, run  # noqa: F401 (fixture)
+from tests.assets.fakes import run
 from tests.conftest import REGION, TABLE
 
 SENSOR = build_intake_sensor({}, "local")

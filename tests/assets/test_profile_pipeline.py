@@ -5,115 +5,14 @@ orchestration: per-partition failure, subsetting, idempotence, metadata)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import dagster as dg
-import pytest
-from dagster_aws.s3 import S3Resource
 
-from linkedin_assets.errors import ProfileBlocked, ProfileNotFound
-from linkedin_assets.partitions import partition_range_tags, profile_partitions
-from linkedin_assets.pipeline import ALL_ASSETS, profile_pipeline, profile_pipeline_job
-from linkedin_assets.profile_ids import profile_url
-from linkedin_assets.resources.browser import PageCapture, ProfileCapture
-from linkedin_assets.resources.configured import (
-    BrowserResource,
-    ProfileIndexResource,
-    ProfileStorageResource,
-)
+from linkedin_assets.partitions import profile_partitions
+from linkedin_assets.pipeline import ALL_ASSETS, profile_pipeline
 from linkedin_assets.run_report import run_rows
-from tests.conftest import BUCKET, REGION, TABLE
-
-BASE = "https://www.linkedin.com"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-
-
-def page_html(name: str, headline: str) -> str:
-    return f"""<html><head><title>{name} - {headline} | LinkedIn</title></head><body><main>
-    <section class="top-card-layout"><h1 class="top-card-layout__title">{name}</h1>
-    <h2 class="top-card-layout__headline">{headline}</h2></section>
-    <section class="core-section-container"><h2 class="core-section-container__title">About</h2>
-    <div class="core-section-container__content"><p>About {name}.</p></div></section>
-    </main></body></html>"""
-
-
-PEOPLE = {
-    "ada-lovelace": ("Ada Lovelace", "Analyst"),
-    "alan-turing": ("Alan Turing", "Mathematician"),
-}
-FAILURES: dict[str, type[Exception]] = {
-    "gone-person": ProfileNotFound,
-    "walled-person": ProfileBlocked,
-}
-
-
-class FakeBrowser:
-    def __init__(self, calls: list[str]) -> None:
-        self.calls = calls
-
-    def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
-        self.calls.append(profile_id)
-        url = profile_url(profile_id, base_url)
-        if profile_id in FAILURES:
-            raise FAILURES[profile_id](profile_id, url, "the fake site says so")
-        name, headline = PEOPLE[profile_id]
-        page = PageCapture(url, url, 200, page_html(name, headline), PNG)
-        return ProfileCapture(
-            profile_id, page, None, "activity page not_found: HTTP 404", "2026-01-01T00:00:00Z"
-        )
-
-
-class FakeBrowserResource(BrowserResource):
-    @contextmanager
-    def open(self) -> Iterator[FakeBrowser]:  # type: ignore[override]
-        calls = CALLS
-        yield FakeBrowser(calls)
-
-
-CALLS: list[str] = []
-
-
-def resources(text_bucket: str = BUCKET) -> dict[str, Any]:
-    s3 = S3Resource(region_name=REGION)
-    return {
-        "browser": FakeBrowserResource(base_url=BASE),
-        "profile_storage": ProfileStorageResource(
-            s3=s3, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket
-        ),
-        "profile_index_store": ProfileIndexResource(table=TABLE, region_name=REGION),
-    }
-
-
-@pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    CALLS.clear()
-    with dg.instance_for_test() as instance:
-        yield instance
-
-
-def run(
-    instance: dg.DagsterInstance,
-    ids: list[str],
-    *,
-    assets: tuple[dg.AssetKey, ...] = ALL_ASSETS,
-    text_bucket: str = BUCKET,
-) -> dg.ExecuteInProcessResult:
-    instance.add_dynamic_partitions(
-        profile_partitions.name,
-        [i for i in ids if not instance.has_dynamic_partition(profile_partitions.name, i)],
-    )
-    defs = dg.Definitions(
-        assets=[profile_pipeline], jobs=[profile_pipeline_job], resources=resources(text_bucket)
-    )
-    job = defs.resolve_job_def("profile_pipeline_job")
-    return job.execute_in_process(
-        instance=instance,
-        tags=partition_range_tags(instance, ids),
-        asset_selection=list(assets),
-        raise_on_error=False,
-    )
+from tests.assets.fakes import CALLS, resources, run
+from tests.conftest import BUCKET, TABLE
 
 
 def test_one_run_materializes_every_partition_and_fails_only_the_bad_ones(
