@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-unit test-integration lint format stack dev clean
+.PHONY: setup demo test test-unit test-integration lint format stack dev bench clean
 
 $(STAMP): pyproject.toml
 	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
@@ -25,8 +25,8 @@ test-integration: setup
 	$(BIN)/pytest -m integration
 
 lint: setup
-	$(BIN)/ruff check linkedin_assets tests
-	$(BIN)/ruff format --check linkedin_assets tests
+	$(BIN)/ruff check linkedin_assets tests benchmarks
+	$(BIN)/ruff format --check linkedin_assets tests benchmarks
 
 format: setup
 	$(BIN)/ruff format linkedin_assets tests
@@ -37,9 +37,14 @@ stack: setup  ## moto's server + the sample site on 127.0.0.1, until Ctrl-C
 
 LOCAL_DATA ?= $(CURDIR)/.local-data
 
-dev: setup  ## the Dagster UI on the local stack (run `make stack` in another terminal first)
-	mkdir -p $(LOCAL_DATA)/dagster_home && touch $(LOCAL_DATA)/dagster_home/dagster.yaml
-	DAGSTER_HOME=$(LOCAL_DATA)/dagster_home $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+dev: setup  ## the Dagster UI + daemon on the local stack (run `make stack` in another terminal first)
+	mkdir -p $(LOCAL_DATA)/dagster_home $(LOCAL_DATA)/inbox
+	test -f $(LOCAL_DATA)/dagster_home/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(LOCAL_DATA)/dagster_home/dagster.yaml
+	DAGSTER_HOME=$(LOCAL_DATA)/dagster_home PROFILE_URL_SENSOR_STATUS=$${PROFILE_URL_SENSOR_STATUS:-running} \
+		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+bench: setup  ## benchmarks that print figures (never timed tests)
+	$(BIN)/python benchmarks/intake_benchmark.py
 
 clean:
 	rm -rf .local-data test-artifacts

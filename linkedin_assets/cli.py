@@ -68,10 +68,13 @@ def stack(no_persist: bool) -> None:
     settings = StackSettings.from_environ(os.environ)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    inbox = settings.data_dir / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
     with LocalStack(settings, persist=not no_persist) as local:
         click.echo(
             f"S3/DynamoDB: {settings.endpoint_url} ({'replayed' if local.replayed else 'fresh'})\n"
             f"sample site: {settings.site_url}\n"
+            f"inbox (PROFILE_URL_INBOX): {inbox}\n"
             f"bucket {settings.bucket}, table {settings.table}, data in {settings.data_dir}\n"
             "Ctrl-C to stop."
         )

@@ -53,7 +53,7 @@ def pipeline_run(stack: dict[str, str]) -> Iterator[tuple[dg.DagsterInstance, st
             instance,
             index,
             [OK[0].profile_id],
-            status="possible",
+            statuses={OK[0].profile_id: "possible"},
             base_url=stack["LINKEDIN_BASE_URL"],
         )
         result = defs.resolve_job_def("profile_pipeline_job").execute_in_process(

@@ -1,0 +1,184 @@
+"""The real daemon path: `dagster dev` (webserver + daemon) on 127.0.0.1 against the local stack.
+
+A URL file dropped in the inbox becomes partitions and successful batched runs with no other
+action; a backfill launched the way the UI launches one (GraphQL) runs as few runs as the backfill
+policy allows. Bounded: every wait has a deadline and the process group is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import dagster as dg
+import pytest
+
+from linkedin_assets.local_stack import LocalStack, StackSettings
+from linkedin_assets.sample_site import load_sample_profiles
+from linkedin_assets.settings import ensure_dagster_home
+from tests.integration.conftest import free_port, stack_environ
+
+pytestmark = pytest.mark.integration
+BIN = Path(sys.executable).parent
+OK = [p for p in load_sample_profiles() if p.outcome == "ok"][:3]
+ASSETS = ["profile_screenshots", "profile_text", "profile_json", "profile_index"]
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout_s: float, log: Path) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(1)
+    tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
+    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}\n{tail}")
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    data = tmp_path_factory.mktemp("dev")
+    environ = {
+        **stack_environ(data),
+        "PROFILE_URL_INBOX": str(data / "inbox"),
+        "PROFILE_URL_SENSOR_STATUS": "running",
+        "PROFILE_URL_SENSOR_INTERVAL_S": "5",
+        "PROFILE_RUN_BATCH_SIZE": "2",
+    }
+    environ.pop("S3_PROFILE_TEXT_BUCKET_NAME")
+    (data / "inbox").mkdir()
+    ensure_dagster_home(environ)
+    port = free_port()
+    log = data / "dagster-dev.log"
+    with LocalStack(StackSettings.from_environ(environ), persist=False), open(log, "wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "linkedin_assets.definitions"],
+            env={**os.environ, **environ}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for("the Dagster webserver", lambda: _get(f"{url}/server_info"), 180, log)
+            instance = dg.DagsterInstance.from_config(environ["DAGSTER_HOME"])
+            yield {"environ": environ, "url": url, "instance": instance, "log": log, "data": data}
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _get(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def graphql(url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(f"{url}/graphql", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def finished_runs(
+    instance: dg.DagsterInstance, tags: dict[str, str], count: int
+) -> list[dg.DagsterRun] | None:
+    runs = instance.get_runs(filters=dg.RunsFilter(tags=tags))
+    done = [r for r in runs if r.is_finished]
+    return done if len(runs) >= count and len(done) == len(runs) else None
+
+
+def test_a_dropped_file_is_captured_with_no_other_action(dev: dict[str, Any]) -> None:
+    environ, instance = dev["environ"], dev["instance"]
+    lines = [f"https://www.linkedin.com/in/{p.profile_id}/" for p in OK] + [
+        "https://evil.test/in/nobody"
+    ]
+    (dev["data"] / "inbox" / "leads.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    runs = wait_for(
+        "the intake runs",
+        lambda: finished_runs(instance, {"linkedin-assets/source": "intake-sensor"}, 2),
+        300,
+        dev["log"],
+    )
+    assert len(runs) == 2  # three profiles, batch size two
+    assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs), [r.status for r in runs]
+    assert set(instance.get_dynamic_partitions("profiles")) == {p.profile_id for p in OK}
+
+    client = dict(
+        endpoint_url=environ["AWS_ENDPOINT_URL"],
+        region_name="us-west-2",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    s3, dynamodb = boto3.client("s3", **client), boto3.client("dynamodb", **client)
+    for sample in OK:
+        head = s3.head_object(
+            Bucket=environ["S3_SCREENSHOT_BUCKET_NAME"], Key=f"profiles/{sample.profile_id}.json"
+        )
+        assert head["ServerSideEncryption"] == "AES256"
+        item = dynamodb.get_item(
+            TableName=environ["DYNAMODB_PROFILE_TABLE"],
+            Key={"profile_id": {"S": sample.profile_id}},
+        )["Item"]
+        assert item["text_upload_failed"]["BOOL"] is False
+    report = (dev["data"] / "inbox" / "_rejects" / "leads.txt.rejects.csv").read_text()
+    assert "leads.txt,4,https://evil.test/in/nobody," in report
+
+
+LAUNCH = """
+mutation Launch($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on InvalidSubsetError { message }
+    ... on UnauthorizedError { message }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("picked", "runs_expected"), [((0, 1, 2), 1), ((0, 2), 2)])
+def test_a_ui_backfill_runs_as_few_runs_as_the_policy_allows(
+    dev: dict[str, Any], picked: tuple[int, ...], runs_expected: int
+) -> None:
+    instance = dev["instance"]
+    wait_for(
+        "the intake partitions",
+        lambda: len(instance.get_dynamic_partitions("profiles")) == 3,
+        300,
+        dev["log"],
+    )
+    order = instance.get_dynamic_partitions("profiles")
+    partitions = [order[i] for i in picked]
+    params = {
+        "partitionNames": partitions,
+        "assetSelection": [{"path": [a]} for a in ASSETS],
+        "fromFailure": False,
+    }
+    answer = graphql(dev["url"], LAUNCH, {"params": params})["data"]["launchPartitionBackfill"]
+    assert answer["__typename"] == "LaunchBackfillSuccess", answer
+    backfill_id = answer["backfillId"]
+
+    def done() -> list[dg.DagsterRun] | None:
+        backfill = instance.get_backfill(backfill_id)
+        if backfill is None or backfill.status.value == "REQUESTED":  # still creating its runs
+            return None
+        return finished_runs(instance, {"dagster/backfill": backfill_id}, 1)
+
+    runs = wait_for(f"backfill {backfill_id}", done, 300, dev["log"])
+    assert len(runs) == runs_expected
+    assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
