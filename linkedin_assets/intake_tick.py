@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from linkedin_assets.inbox import InboxCursor, InboxEntry, Rejected, parse_file, rejects_csv
+from linkedin_assets.errors import StorageError
+from linkedin_assets.inbox import (
+    InboxCursor,
+    InboxEntry,
+    ParsedFile,
+    Rejected,
+    parse_file,
+    rejects_csv,
+)
 from linkedin_assets.resources.inbox_source import InboxSource
 
 
@@ -34,7 +42,17 @@ def take_in(
         if tick.lines_taken >= max_lines:
             tick.more_waiting = True
             break
-        parsed = parse_file(name, source.read(name), start_line=start)
+        try:
+            data = source.read(name)
+        except (OSError, StorageError) as exc:
+            # Reported once, like a file that is not UTF-8: retried only when the file changes.
+            data = None
+            failure = Rejected(name, 0, name, f"file could not be read: {exc}")
+        parsed = (
+            parse_file(name, data, start_line=start)
+            if data is not None
+            else ParsedFile(name, rejected=[failure])
+        )
         items: list[InboxEntry | Rejected] = sorted(
             [*parsed.entries, *parsed.rejected], key=lambda item: item.line
         )

@@ -11,8 +11,11 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Protocol
 
-from linkedin_assets.errors import ConfigurationError
+import botocore.exceptions
+
+from linkedin_assets.errors import ConfigurationError, StorageError
 from linkedin_assets.inbox import is_inbox_file
+from linkedin_assets.resources.aws import error_code
 
 REJECTS_FOLDER = "_rejects"
 
@@ -75,7 +78,12 @@ class S3Inbox:
         return found
 
     def read(self, name: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)["Body"].read()
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)["Body"].read()
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise StorageError(
+                f"s3://{self.bucket}/{self.prefix}{name}: {error_code(exc)}"
+            ) from exc
 
     def write_report(self, name: str, content: str) -> str:
         key = f"{self.prefix}{REJECTS_FOLDER}/{name}"

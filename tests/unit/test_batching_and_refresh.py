@@ -134,3 +134,40 @@ def test_an_unreadable_file_is_reported_once_not_every_tick() -> None:
     tick = take_in(source, InboxCursor(), set(), max_lines=10)
     assert "not UTF-8" in tick.rejected[0].reason and "bad.txt.rejects.csv" in source.reports
     assert take_in(source, tick.cursor, set(), max_lines=10).files == []
+
+
+def test_a_file_that_cannot_be_read_is_reported_once_and_the_rest_goes_in() -> None:
+    class Flaky(DictSource):
+        def read(self, name: str) -> bytes:
+            if name == "locked.txt":
+                raise PermissionError(13, "Permission denied")
+            return super().read(name)
+
+    source = Flaky({"locked.txt": b"x", "ok.txt": b"linkedin.com/in/fine-one\n"})
+    tick = take_in(source, InboxCursor(), set(), max_lines=10)
+    assert tick.new_ids == ["fine-one"]
+    assert (
+        "could not be read" in tick.rejected[0].reason
+        and "Permission denied" in tick.rejected[0].reason
+    )
+    assert take_in(source, tick.cursor, {"fine-one"}, max_lines=10).files == []
+
+
+def test_s3_inbox_lists_only_its_own_level_and_reads_through_the_paginator(aws: dict) -> None:
+    from linkedin_assets.resources.inbox_source import S3Inbox
+    from tests.conftest import BUCKET
+
+    for n in range(1005):  # more than one page of list_objects_v2
+        aws["s3"].put_object(
+            Bucket=BUCKET, Key=f"inbox/f{n:04d}.txt", Body=b"linkedin.com/in/abc-def\n"
+        )
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/_rejects/f0000.txt.rejects.csv", Body=b"x")
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/sub/deeper.txt", Body=b"x")
+    inbox = S3Inbox(aws["s3"], BUCKET, "inbox/")
+    listing = inbox.listing()
+    assert len(listing) == 1005 and "sub/deeper.txt" not in listing
+    assert inbox.read("f0001.txt") == b"linkedin.com/in/abc-def\n"
+    where = inbox.write_report("f0001.txt.rejects.csv", "file,line,input,reason\n")
+    assert where == f"s3://{BUCKET}/inbox/_rejects/f0001.txt.rejects.csv"
+    head = aws["s3"].head_object(Bucket=BUCKET, Key="inbox/_rejects/f0001.txt.rejects.csv")
+    assert head["ServerSideEncryption"] == "AES256"
