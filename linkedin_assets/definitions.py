@@ -15,7 +15,7 @@ import dagster as dg
 from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.intake_sensor import build_intake_sensor
-from linkedin_assets.pipeline import profile_pipeline, profile_pipeline_job
+from linkedin_assets.pipeline import profile_checks_job, profile_pipeline, profile_pipeline_job
 from linkedin_assets.refresh_schedule import build_refresh_schedule
 from linkedin_assets.resources.configured import (
     AutomationSettings,
@@ -107,7 +107,7 @@ def build_definitions(
     env = env or current_environment(environ)
     return dg.Definitions(
         assets=[profile_pipeline],
-        jobs=[profile_pipeline_job],
+        jobs=[profile_pipeline_job, profile_checks_job],
         sensors=[build_intake_sensor(environ, env)],
         schedules=[build_refresh_schedule(environ, env)],
         resources=build_resources(env, environ),

@@ -8,6 +8,7 @@
     │   └── ProfileBlocked                    auth wall, login/checkpoint redirect, HTTP 999 / 429
     │       └── RateLimited                   the site says we are going too fast
     ├── ExtractionError                       stored HTML missing or not a profile page
+    ├── CheckFailed                           a blocking asset check failed for a profile
     └── StorageError                          S3 or DynamoDB refused or failed for good
         ├── ObjectNotFound                    an object we expected is not there
         └── UploadFailed                      an upload failed after botocore's retries
@@ -69,6 +70,10 @@ class RateLimited(ProfileBlocked):
 
 class ExtractionError(LinkedInAssetsError):
     """The stored HTML of a profile is missing or is not a profile page."""
+
+
+class CheckFailed(LinkedInAssetsError):
+    """A blocking asset check failed, so the assets downstream of it are not written."""
 
 
 class StorageError(LinkedInAssetsError):

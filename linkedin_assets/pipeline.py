@@ -20,7 +20,14 @@ from typing import Any
 import dagster as dg
 
 from linkedin_assets import profile_index, profile_json, profile_screenshots, profile_text
-from linkedin_assets.errors import CaptureError, ExtractionError, LinkedInAssetsError, StorageError
+from linkedin_assets.checks import CheckOutcome
+from linkedin_assets.errors import (
+    CaptureError,
+    CheckFailed,
+    ExtractionError,
+    LinkedInAssetsError,
+    StorageError,
+)
 from linkedin_assets.index_items import DEFAULT_STATUS
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.profile_ids import profile_url
@@ -41,6 +48,11 @@ SCREENSHOTS, TEXT, JSON, INDEX = (
     profile_index.SPEC.key,
 )
 ALL_ASSETS = (SCREENSHOTS, TEXT, JSON, INDEX)
+CHECK_SPECS = [
+    profile_screenshots.STORED_CHECK,
+    profile_json.INTACT_CHECK,
+    profile_index.CONSISTENT_CHECK,
+]
 MAX_FAILURES_IN_MESSAGE = 20
 LOGGED_METADATA = ("s3_key", "size", "bytes", "duration_s", "attempts", "outcome", "table")
 
@@ -55,6 +67,7 @@ class ProfileOutcome:
     error_kind: str | None = None
     error: str | None = None
     duration_s: float = 0.0
+    evaluations: list[dg.AssetCheckEvaluation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +79,7 @@ class RunContext:
     """What every profile of a run shares."""
 
     selected: frozenset[dg.AssetKey]
+    checks: frozenset[dg.AssetCheckKey]
     storage: ProfileStorage
     index: IndexStore
     index_table: str
@@ -79,6 +93,8 @@ class RunContext:
 def error_kind(exc: BaseException) -> str:
     if isinstance(exc, CaptureError):
         return exc.kind
+    if isinstance(exc, CheckFailed):
+        return "check_failed"
     if isinstance(exc, ExtractionError):
         return "extraction_failed"
     if isinstance(exc, StorageError):
@@ -132,6 +148,8 @@ def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
             profile_screenshots.capture_manifest(capture),
         )
         _done(run, outcome, SCREENSHOTS, pid, meta)
+    _check(run, outcome, profile_screenshots.STORED_CHECK, pid,
+           lambda: profile_screenshots.check_stored(storage, pid))  # fmt: skip
 
     if TEXT in selected:
         stored = stored or profile_screenshots.load_capture(storage, pid)
@@ -148,14 +166,39 @@ def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
                 storage, document, status=status, index_table=run.index_table
             )
         _done(run, outcome, JSON, pid, profile_json.materialization_metadata(published))
+    intact = _check(run, outcome, profile_json.INTACT_CHECK, pid,
+                    lambda: profile_json.check_intact(storage, pid))  # fmt: skip
 
     if INDEX in selected:
+        if intact is not None and not intact.passed:
+            raise CheckFailed(
+                f"json_intact failed, so the index is not updated: {intact.description}"
+            )
         if published is None:
             document, published = profile_json.load_published(storage, pid)
         assert document is not None
         shot_keys = shot_keys or _stored_shot_keys(storage, pid)
         meta = profile_index.record_published(run.index, document, published, shot_keys)
         _done(run, outcome, INDEX, pid, {"table": run.index_table, **meta})
+    _check(run, outcome, profile_index.CONSISTENT_CHECK, pid,
+           lambda: profile_index.check_consistent(storage, run.index.get(pid), pid))  # fmt: skip
+
+
+def _check(
+    run: RunContext,
+    outcome: ProfileOutcome,
+    spec: dg.AssetCheckSpec,
+    pid: str,
+    evaluate: Callable[[], CheckOutcome],
+) -> CheckOutcome | None:
+    """Run one selected check for one partition; ``None`` when the check is not selected."""
+    if spec.key not in run.checks:
+        return None
+    result = evaluate()
+    outcome.evaluations.append(result.evaluation(spec, pid))
+    if not result.passed:
+        run.log.warning(f"{pid}: check {spec.name} failed: {result.description}")
+    return result
 
 
 @contextmanager
@@ -213,6 +256,7 @@ def failure_message(outcomes: list[ProfileOutcome]) -> str:
 @dg.multi_asset(
     name="profile_pipeline",
     specs=[profile_screenshots.SPEC, profile_text.SPEC, profile_json.SPEC, profile_index.SPEC],
+    check_specs=CHECK_SPECS,
     can_subset=True,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
@@ -225,6 +269,7 @@ def profile_pipeline(
     """Capture, extract, publish and index every profile partition of the run."""
     partition_keys = list(context.partition_keys)
     selected = frozenset(context.selected_asset_keys)
+    checks = frozenset(context.selected_asset_check_keys)
     log = context.log
     index = profile_index_store.open(attempt_log=log.warning)
     storage = profile_storage.open(attempt_log=log.warning)
@@ -238,13 +283,14 @@ def profile_pipeline(
 
     log.info(
         f"{len(partition_keys)} profile(s), assets: "
-        + ", ".join(k.to_user_string() for k in ALL_ASSETS if k in selected)
+        + (", ".join(k.to_user_string() for k in ALL_ASSETS if k in selected) or "none")
+        + f"; checks: {', '.join(sorted(c.name for c in checks)) or 'none'}"
     )
     outcomes: list[ProfileOutcome] = []
     with ExitStack() as stack:
         session = stack.enter_context(browser.open()) if SCREENSHOTS in selected else None
         run = RunContext(
-            selected, storage, index, profile_index_store.table, session,
+            selected, checks, storage, index, profile_index_store.table, session,
             browser.base_url, statuses, emit, log,
         )  # fmt: skip
         for n, pid in enumerate(partition_keys, 1):
@@ -253,6 +299,7 @@ def profile_pipeline(
             )
             outcome = process_profile(run, pid)
             outcomes.append(outcome)
+            yield from outcome.evaluations
             if outcome.ok:
                 log.info(f"[{n}/{len(partition_keys)}] {pid}: done in {outcome.duration_s:.2f}s")
             else:
@@ -280,13 +327,23 @@ def profile_pipeline(
                 ),
             },
         )
-    yield from ()
 
 
 profile_pipeline_job = dg.define_asset_job(
     "profile_pipeline_job",
-    selection=dg.AssetSelection.assets(*ALL_ASSETS),
+    # The checks run with their assets, one result per partition.
+    selection=dg.AssetSelection.assets(*ALL_ASSETS)
+    | dg.AssetSelection.checks_for_assets(*ALL_ASSETS),
     partitions_def=profile_partitions,
     executor_def=dg.in_process_executor,
     description="Capture, extract, publish and index the selected profile partitions in one run.",
+)
+
+
+profile_checks_job = dg.define_asset_job(
+    "profile_checks_job",
+    selection=dg.AssetSelection.checks_for_assets(*ALL_ASSETS),
+    partitions_def=profile_partitions,
+    executor_def=dg.in_process_executor,
+    description="The per-profile asset checks over the chosen partitions; materializes nothing.",
 )

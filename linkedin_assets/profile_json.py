@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
+from linkedin_assets.checks import CheckOutcome, check_spec, object_problems
 from linkedin_assets.documents import (
+    InvalidDocument,
     content_sha256,
     serialise,
     sha256_hex,
     utc_timestamp,
     validate_document,
 )
+from linkedin_assets.errors import ObjectNotFound
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.profile_text import SPEC as TEXT
 from linkedin_assets.resources.configured import ProfileStorage
-from linkedin_assets.resources.object_store import PutResult
+from linkedin_assets.resources.object_store import SHA256_KEY, PutResult
 
 SPEC = dg.AssetSpec(
     "profile_json",
@@ -121,3 +126,70 @@ def materialization_metadata(published: Published) -> dict[str, Any]:
         "meta_s3_key": published.meta.key,
         "uploaded_at": published.uploaded_at,
     }
+
+
+INTACT_CHECK = check_spec(
+    "json_intact",
+    SPEC,
+    "profiles/<id>.json exists, its size and SHA-256 match what was uploaded (-meta.json and S3's "
+    "own checksum), it is encrypted, it validates against docs/profile.schema.json, and its "
+    "profile_id is the partition's. Blocking: a failure stops profile_index for that profile.",
+    blocking=True,
+)
+
+
+def check_intact(storage: ProfileStorage, profile_id: str) -> CheckOutcome:
+    """The ``json_intact`` check of one profile."""
+    bucket, layout = storage.profile_text_bucket, storage.layout
+    key, meta_key = layout.profile_key(profile_id), layout.profile_meta_key(profile_id)
+    info = storage.objects.head(bucket, key)
+    problems, observed = object_problems(info, key, "application/json")
+    try:
+        uploaded = json.loads(storage.objects.get(bucket, meta_key))
+    except (ObjectNotFound, ValueError):
+        uploaded = {}
+        problems.append(f"{meta_key} is missing or not JSON")
+    expected = {
+        "size": uploaded.get("size"), "sha256": uploaded.get("sha256"), "profile_id": profile_id,
+        "server_side_encryption": "AES256 or aws:kms", "content_type": "application/json",
+    }  # fmt: skip
+    if info is not None:
+        body = storage.objects.get(bucket, key)
+        digest = hashlib.sha256(body)
+        observed.update(
+            sha256=digest.hexdigest(),
+            metadata_sha256=info.metadata.get(SHA256_KEY),
+            s3_checksum_sha256=info.checksum_sha256,
+        )
+        if uploaded and (len(body), digest.hexdigest()) != (
+            uploaded.get("size"),
+            uploaded.get("sha256"),
+        ):
+            problems.append(
+                f"{key} is {len(body)} bytes with SHA-256 {digest.hexdigest()[:12]}…, but "
+                f"{uploaded.get('size')} bytes with SHA-256 {str(uploaded.get('sha256'))[:12]}… "
+                "were uploaded"
+            )
+        if (
+            info.checksum_sha256
+            and info.checksum_sha256 != base64.b64encode(digest.digest()).decode()
+        ):
+            problems.append(f"{key}: S3's checksum does not match the body")
+        problems += _document_problems(body, key, profile_id, observed)
+    return CheckOutcome.from_problems(
+        problems, f"{key} intact", {"observed": observed, "expected": expected}
+    )
+
+
+def _document_problems(
+    body: bytes, key: str, profile_id: str, observed: dict[str, Any]
+) -> list[str]:
+    try:
+        document = json.loads(body.decode("utf-8"))
+        validate_document(document)
+    except (UnicodeDecodeError, ValueError, InvalidDocument) as exc:
+        return [f"{key} is not a valid profile document: {exc}"]
+    observed["profile_id"] = document["profile_id"]
+    if document["profile_id"] != profile_id:
+        return [f"{key} holds profile {document['profile_id']!r}, not {profile_id!r}"]
+    return []

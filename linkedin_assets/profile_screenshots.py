@@ -8,6 +8,7 @@ from typing import Any
 
 import dagster as dg
 
+from linkedin_assets.checks import CheckOutcome, check_spec, object_problems
 from linkedin_assets.errors import ExtractionError, ObjectNotFound
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
@@ -129,3 +130,46 @@ def materialization_metadata(
         else "uploaded",
         "captured_at": capture.captured_at,
     }
+
+
+STORED_CHECK = check_spec(
+    "screenshots_stored",
+    SPEC,
+    "Both screenshots (or the profile one, when the activity page was recorded missing) exist, are "
+    "non-empty PNGs and are encrypted.",
+)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def check_stored(storage: ProfileStorage, profile_id: str) -> CheckOutcome:
+    """The ``screenshots_stored`` check of one profile."""
+    bucket, layout = storage.screenshot_bucket, storage.layout
+    try:
+        manifest = json.loads(storage.objects.get(bucket, layout.capture_manifest_key(profile_id)))
+    except ObjectNotFound:
+        manifest = None
+    pages: list[PageKind] = ["profile"]
+    if manifest is None or manifest.get("activity"):
+        pages.append("activity")
+    problems: list[str] = []
+    observed: dict[str, Any] = {}
+    for page in pages:
+        key = layout.screenshot_key(profile_id, page)
+        info = storage.objects.head(bucket, key)
+        page_problems, facts = object_problems(info, key, "image/png")
+        if info is not None and info.size:
+            facts["png"] = storage.objects.get(bucket, key, byte_range="bytes=0-7") == PNG_MAGIC
+            if not facts["png"]:
+                page_problems.append(f"{key} is not a PNG")
+        problems += page_problems
+        observed[page] = facts
+    expected = {
+        "exists": True, "size": "> 0", "server_side_encryption": "AES256 or aws:kms",
+        "content_type": "image/png", "png": True,
+    }  # fmt: skip
+    metadata = {
+        "observed": observed,
+        "expected": {page: expected for page in pages},
+        "activity_missing_reason": (manifest or {}).get("activity_missing_reason"),
+    }
+    return CheckOutcome.from_problems(problems, f"{len(pages)} screenshot(s) stored", metadata)

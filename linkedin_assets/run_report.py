@@ -13,15 +13,22 @@ class ProfileRow:
     profile_id: str
     materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
     failure: dict[str, Any] | None = None
+    checks: dict[str, tuple[bool, str]] = field(default_factory=dict)  # name -> (passed, why)
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return [f"{name}: {why}" for name, (passed, why) in self.checks.items() if not passed]
 
 
 def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) -> list[ProfileRow]:
     """One row per profile: which assets it materialized (with metadata) and how it failed."""
     rows = {pid: ProfileRow(pid) for pid in profile_ids}
-    for record in instance.all_logs(
-        run_id,
-        of_type={dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.STEP_FAILURE},
-    ):
+    kinds = {
+        dg.DagsterEventType.ASSET_MATERIALIZATION,
+        dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+        dg.DagsterEventType.STEP_FAILURE,
+    }
+    for record in instance.all_logs(run_id, of_type=kinds):
         event = record.dagster_event
         if event is None:
             continue
@@ -31,6 +38,13 @@ def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) 
                 rows[mat.partition].materialized[mat.asset_key.to_user_string()] = {
                     k: v.value for k, v in mat.metadata.items()
                 }
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if evaluation.partition in rows:
+                rows[evaluation.partition].checks[evaluation.check_name] = (
+                    evaluation.passed,
+                    evaluation.description or "",
+                )
         else:
             user = event.step_failure_data.user_failure_data
             failures = user.metadata.get("failures") if user else None

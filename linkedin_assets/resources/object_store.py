@@ -67,7 +67,7 @@ class ObjectStore(Protocol):
         fingerprint: str | None = None,
     ) -> PutResult: ...
 
-    def get(self, bucket: str, key: str) -> bytes: ...
+    def get(self, bucket: str, key: str, byte_range: str | None = None) -> bytes: ...
 
     def head(self, bucket: str, key: str) -> ObjectInfo | None: ...
 
@@ -154,9 +154,11 @@ class S3ObjectStore:
             version_id=response.get("VersionId"),
         )
 
-    def get(self, bucket: str, key: str) -> bytes:
+    def get(self, bucket: str, key: str, byte_range: str | None = None) -> bytes:
+        """The object's body, or only ``byte_range`` of it (``"bytes=0-7"``)."""
         try:
-            response = self.client_for(bucket).get_object(Bucket=bucket, Key=key)
+            extra = {"Range": byte_range} if byte_range else {}
+            response = self.client_for(bucket).get_object(Bucket=bucket, Key=key, **extra)
             return response["Body"].read()
         except botocore.exceptions.ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):

@@ -11,7 +11,12 @@ from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.errors import ProfileBlocked, ProfileNotFound
 from linkedin_assets.partitions import partition_range_tags, profile_partitions
-from linkedin_assets.pipeline import ALL_ASSETS, profile_pipeline, profile_pipeline_job
+from linkedin_assets.pipeline import (
+    ALL_ASSETS,
+    profile_checks_job,
+    profile_pipeline,
+    profile_pipeline_job,
+)
 from linkedin_assets.profile_ids import profile_url
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import (
@@ -101,4 +106,18 @@ def run(
         tags=partition_range_tags(instance, ids),
         asset_selection=list(assets),
         raise_on_error=False,
+    )
+
+
+def run_job(
+    instance: dg.DagsterInstance, ids: list[str], job_name: str
+) -> dg.ExecuteInProcessResult:
+    """Run another job of the code location (e.g. the checks job) over ``ids``."""
+    defs = dg.Definitions(
+        assets=[profile_pipeline],
+        jobs=[profile_pipeline_job, profile_checks_job],
+        resources=resources(),
+    )
+    return defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
     )
