@@ -83,6 +83,11 @@ def test_every_object_of_a_captured_profile(
         "profile_json",
         "profile_index",
     }
+    assert {name: passed for name, (passed, _) in row.checks.items()} == {
+        "screenshots_stored": True,
+        "json_intact": True,
+        "index_consistent": True,
+    }
     s3, bucket, pid = clients["s3"], stack["S3_SCREENSHOT_BUCKET_NAME"], sample.profile_id
 
     pages = ["profile", "activity"] if sample.has_activity_page else ["profile"]
