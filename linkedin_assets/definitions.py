@@ -16,6 +16,7 @@ from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.intake_sensor import build_intake_sensor
 from linkedin_assets.pipeline import profile_checks_job, profile_pipeline, profile_pipeline_job
+from linkedin_assets.profile_store_audit import profile_store_audit
 from linkedin_assets.refresh_schedule import build_refresh_schedule
 from linkedin_assets.resources.configured import (
     AutomationSettings,
@@ -30,6 +31,7 @@ from linkedin_assets.settings import (
     first_set,
     local_data_dir,
 )
+from linkedin_assets.upload_metrics_report import upload_metrics
 
 # Required outside local: a deployed environment must name its bucket and table.
 REQUIRED = ("S3_SCREENSHOT_BUCKET_NAME", "DYNAMODB_PROFILE_TABLE")
@@ -106,7 +108,7 @@ def build_definitions(
     environ = dict(os.environ if environ is None else environ)
     env = env or current_environment(environ)
     return dg.Definitions(
-        assets=[profile_pipeline],
+        assets=[profile_pipeline, profile_store_audit, upload_metrics],
         jobs=[profile_pipeline_job, profile_checks_job],
         sensors=[build_intake_sensor(environ, env)],
         schedules=[build_refresh_schedule(environ, env)],

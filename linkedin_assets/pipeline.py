@@ -39,7 +39,9 @@ from linkedin_assets.resources.configured import (
     ProfileStorage,
     ProfileStorageResource,
 )
+from linkedin_assets.resources.object_store import PutResult
 from linkedin_assets.resources.profile_index import IndexStore
+from linkedin_assets.upload_metrics import ProfileUpload, observation_metadata, run_metrics
 
 SCREENSHOTS, TEXT, JSON, INDEX = (
     profile_screenshots.SPEC.key,
@@ -68,6 +70,19 @@ class ProfileOutcome:
     error: str | None = None
     duration_s: float = 0.0
     evaluations: list[dg.AssetCheckEvaluation] = field(default_factory=list)
+    json_put: PutResult | None = None
+
+    def upload(self) -> ProfileUpload:
+        put = self.json_put
+        return ProfileUpload(
+            profile_id=self.profile_id,
+            json_outcome=put.outcome if put else None,
+            attempts=put.attempts if put else 0,
+            bytes=put.size if put else 0,
+            duration_s=put.duration_s if put else 0.0,
+            error_kind=self.error_kind,
+            error=self.error,
+        )
 
     @property
     def ok(self) -> bool:
@@ -165,6 +180,7 @@ def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
             published = profile_json.publish(
                 storage, document, status=status, index_table=run.index_table
             )
+        outcome.json_put = published.document
         _done(run, outcome, JSON, pid, profile_json.materialization_metadata(published))
     intact = _check(run, outcome, profile_json.INTACT_CHECK, pid,
                     lambda: profile_json.check_intact(storage, pid))  # fmt: skip
@@ -287,6 +303,7 @@ def profile_pipeline(
         + f"; checks: {', '.join(sorted(c.name for c in checks)) or 'none'}"
     )
     outcomes: list[ProfileOutcome] = []
+    started = time.monotonic()
     with ExitStack() as stack:
         session = stack.enter_context(browser.open()) if SCREENSHOTS in selected else None
         run = RunContext(
@@ -309,6 +326,12 @@ def profile_pipeline(
                 )
     summary = summarise(outcomes)
     log.info(f"summary: {summary}")
+    if JSON in selected:
+        # One observation per run: the run's upload figures, which Dagster plots over time.
+        metrics = run_metrics([o.upload() for o in outcomes], time.monotonic() - started)
+        context.log_event(
+            dg.AssetObservation(asset_key=JSON, metadata=observation_metadata(metrics))
+        )
     if summary["failed"]:
         raise dg.Failure(
             description=failure_message(outcomes),
