@@ -3,10 +3,14 @@ expected values as metadata so a failure explains itself in the Dagster UI (pure
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
 
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.resources.object_store import ObjectInfo
@@ -26,9 +30,19 @@ class CheckOutcome:
             return cls(False, "; ".join(problems), {**metadata, "problems": problems})
         return cls(True, ok, metadata)
 
-    def evaluation(self, spec: dg.AssetCheckSpec, partition: str) -> dg.AssetCheckEvaluation:
-        """One partition's result as Dagster records it; a batched run yields one per partition."""
+    def evaluation(
+        self,
+        spec: dg.AssetCheckSpec,
+        partition: str,
+        target: AssetCheckEvaluationTargetMaterializationData | None = None,
+    ) -> dg.AssetCheckEvaluation:
+        """One partition's result as Dagster records it; a batched run yields one per partition.
+
+        ``target`` ties the result to the materialization it checked: without it Dagster treats
+        the result as out of date and shows the partition's check as missing.
+        """
         return dg.AssetCheckEvaluation(
+            target_materialization_data=target,
             asset_key=spec.asset_key,
             check_name=spec.name,
             passed=self.passed,
@@ -42,11 +56,29 @@ class CheckOutcome:
 def check_spec(
     name: str, asset: dg.AssetSpec, description: str, blocking: bool = False
 ) -> dg.AssetCheckSpec:
-    # partitions_def on a check spec is a Dagster preview feature (docs/checks.md).
-    return dg.AssetCheckSpec(
-        name, asset=asset.key, description=description, blocking=blocking,
-        partitions_def=profile_partitions,
-    )  # fmt: skip
+    # partitions_def on a check spec is a Dagster preview feature, used knowingly and documented in
+    # docs/checks.md; its warning would otherwise greet every command and test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return dg.AssetCheckSpec(
+            name, asset=asset.key, description=description, blocking=blocking,
+            partitions_def=profile_partitions,
+        )  # fmt: skip
+
+
+def latest_materialization(
+    instance: dg.DagsterInstance, asset_key: dg.AssetKey, partition: str
+) -> AssetCheckEvaluationTargetMaterializationData | None:
+    """The partition's latest materialization, as the target a check result refers to."""
+    result = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+    )
+    if not result.records:
+        return None
+    record = result.records[0]
+    return AssetCheckEvaluationTargetMaterializationData(
+        storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp
+    )
 
 
 def object_problems(

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 
 from linkedin_assets.errors import LinkedInAssetsError
-from linkedin_assets.settings import apply_local_defaults
+from linkedin_assets.settings import ENVIRONMENTS, apply_local_defaults
 
 
 class _Group(click.Group):
@@ -55,7 +55,32 @@ def add(urls: tuple[str, ...], files: tuple[str, ...], status: str | None) -> No
     """
     from linkedin_assets.intake_command import run_add
 
-    sys.exit(run_add(list(urls), list(files), status, Console(highlight=False)))
+    sys.exit(run_add(list(urls), list(files), status, Console(highlight=False, soft_wrap=True)))
+
+
+@main.command()
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice(ENVIRONMENTS),
+    default=None,
+    help="Default: LINKEDIN_ASSETS_ENV.",
+)
+@click.option("--check", is_flag=True, help="Only report drift; change nothing (exit 1 on drift).")
+@click.option("--versioning", is_flag=True, help="Also turn bucket versioning on.")
+def provision(env: str | None, check: bool, versioning: bool) -> None:
+    """Create or verify the bucket(s) and the index table of an environment, idempotently."""
+    from linkedin_assets.provision_command import run_provision
+    from linkedin_assets.settings import current_environment
+
+    sys.exit(
+        run_provision(
+            env or current_environment(),
+            check,
+            versioning,
+            Console(highlight=False, soft_wrap=True),
+        )
+    )
 
 
 @main.command()

@@ -20,7 +20,7 @@ from typing import Any
 import dagster as dg
 
 from linkedin_assets import profile_index, profile_json, profile_screenshots, profile_text
-from linkedin_assets.checks import CheckOutcome
+from linkedin_assets.checks import CheckOutcome, latest_materialization
 from linkedin_assets.errors import (
     CaptureError,
     CheckFailed,
@@ -103,6 +103,7 @@ class RunContext:
     statuses: dict[str, str]
     emit: Callable[[dg.AssetKey, str, dict[str, Any]], None]
     log: Any
+    instance: dg.DagsterInstance | None = None
 
 
 def error_kind(exc: BaseException) -> str:
@@ -211,7 +212,8 @@ def _check(
     if spec.key not in run.checks:
         return None
     result = evaluate()
-    outcome.evaluations.append(result.evaluation(spec, pid))
+    target = latest_materialization(run.instance, spec.asset_key, pid) if run.instance else None
+    outcome.evaluations.append(result.evaluation(spec, pid, target))
     if not result.passed:
         run.log.warning(f"{pid}: check {spec.name} failed: {result.description}")
     return result
@@ -308,7 +310,7 @@ def profile_pipeline(
         session = stack.enter_context(browser.open()) if SCREENSHOTS in selected else None
         run = RunContext(
             selected, checks, storage, index, profile_index_store.table, session,
-            browser.base_url, statuses, emit, log,
+            browser.base_url, statuses, emit, log, context.instance,
         )  # fmt: skip
         for n, pid in enumerate(partition_keys, 1):
             log.info(

@@ -149,3 +149,28 @@ def test_a_failed_json_check_blocks_the_index_of_that_profile_only(
         "Item"
     ]["updated_at"]
     assert after == before  # the index was not touched for the blocked profile
+
+
+def test_check_results_point_at_the_materialization_they_checked(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+    result = run(instance, IDS)
+    for pid in IDS:
+        latest = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=JSON, asset_partitions=[pid]), limit=1
+        ).records[0]
+        evaluation = evaluations(result)[("json_intact", pid)]
+        assert evaluation.target_materialization_data is not None
+        assert evaluation.target_materialization_data.storage_id == latest.storage_id
+        assert evaluation.target_materialization_data.run_id == result.run_id
+    # Dagster then counts each partition's check as current and passed, not missing.
+    infos = instance.event_log_storage.get_asset_check_partition_info(
+        [dg.AssetCheckKey(JSON, "json_intact")], partition_keys=IDS
+    )
+    assert sorted(i.partition_key for i in infos) == sorted(IDS)
+    assert all(
+        i.is_current and i.latest_execution_status == AssetCheckExecutionRecordStatus.SUCCEEDED
+        for i in infos
+    )

@@ -1,0 +1,277 @@
+"""Seen in a real browser: the Dagster UI of `dagster dev` on 127.0.0.1, against the local stack.
+
+Three sample profiles are materialized in one run on the instance `dagster dev` reads; then one
+profile's published document is damaged by hand in S3 and only the checks are run for it. Chromium
+(Playwright) then opens the UI and finds the four assets in the `profiles` group's lineage, each
+check passed for a good partition, and `json_intact` failed, with its explanation, for the damaged
+one. Full-page screenshots go to `test-artifacts/ui/`.
+
+Where Dagster 1.13 shows a partitioned check's results: the check's own panel
+(`/assets/<asset>?view=checks&checkDetail=<check>`) has an *Overview* tab (the latest evaluation,
+whatever its partition), an *Execution history* tab (one row per evaluation, with its partition and
+description) and a *Partitions* tab whose detail pane lists a chosen partition's latest evaluation.
+Its status filters (Passed/Failed/Missing counts) count only evaluations that name the
+materialization they checked: the pipeline's evaluations do (`checks.latest_materialization`),
+so the counts read Passed (2) / Failed (1) here; before that fix they read Missing (3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import dagster as dg
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from linkedin_assets.definitions import build_definitions
+from linkedin_assets.partitions import partition_range_tags, range_tags
+from linkedin_assets.sample_site import load_sample_profiles
+from linkedin_assets.settings import ensure_dagster_home
+from tests.integration.conftest import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+
+BIN = Path(sys.executable).parent
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
+OK_IDS = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"][:3]
+GOOD, DAMAGED = OK_IDS[0], OK_IDS[-1]
+ASSETS = ["profile_screenshots", "profile_text", "profile_json", "profile_index"]
+CHECKS = [
+    ("profile_screenshots", "screenshots_stored"),
+    ("profile_json", "json_intact"),
+    ("profile_index", "index_consistent"),
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+UI_TIMEOUT_MS = 30_000
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout_s: float, log: Path) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(1)
+    tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
+    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}\n{tail}")
+
+
+def graphql(url: str, query: str) -> dict[str, Any]:
+    body = json.dumps({"query": query}).encode()
+    request = urllib.request.Request(f"{url}/graphql", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def code_location(url: str) -> str | None:
+    """`<repository>@<location>` once the webserver has loaded the code location, else None."""
+    try:
+        answer = graphql(
+            url,
+            "{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }",
+        )
+    except OSError:
+        return None
+    nodes = (answer.get("data") or {}).get("repositoriesOrError", {}).get("nodes") or []
+    return f"{nodes[0]['name']}@{nodes[0]['location']['name']}" if nodes else None
+
+
+@pytest.fixture(scope="module")
+def dev(stack: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """`dagster dev` (webserver + daemon) on the stack's DAGSTER_HOME, automation off."""
+    ensure_dagster_home(stack)
+    data = Path(stack["LINKEDIN_ASSETS_DATA_DIR"])
+    environ = {
+        **os.environ,
+        **stack,
+        "PROFILE_URL_SENSOR_STATUS": "stopped",
+        "PROFILE_REFRESH_SCHEDULE_STATUS": "stopped",
+    }
+    port = free_port()
+    log = data / "dagster-dev.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "linkedin_assets.definitions"],
+            env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            location = wait_for(
+                "the code location in the webserver", lambda: code_location(url), 180, log
+            )
+            # The first visit on localhost opens a "Join the Dagster community" dialog over the
+            # page; this is the instance-wide "seen" flag the dialog's Skip button sets.
+            assert graphql(url, "mutation { setNuxSeen }")["data"]["setNuxSeen"] is True
+            yield {"url": url, "location": location, "log": log}
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def profiles(stack: dict[str, str], dev: dict[str, Any]) -> dict[str, Any]:
+    """Three good profiles materialized in one run; then DAMAGED's document replaced in S3 and
+    only the checks run for it."""
+    instance = dg.DagsterInstance.from_config(stack["DAGSTER_HOME"])
+    instance.add_dynamic_partitions("profiles", OK_IDS)
+    defs = build_definitions("local")
+    pipeline = defs.resolve_job_def("profile_pipeline_job").execute_in_process(
+        instance=instance, tags=partition_range_tags(instance, OK_IDS), raise_on_error=False
+    )
+    assert pipeline.success, [e.message for e in pipeline.all_events if e.is_failure]
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=stack["AWS_ENDPOINT_URL"],
+        region_name="us-west-2",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    s3.put_object(
+        Bucket=stack["S3_PROFILE_TEXT_BUCKET_NAME"],
+        Key=f"profiles/{DAMAGED}.json",
+        Body=json.dumps({"profile_id": DAMAGED, "tampered": True}).encode(),
+        ServerSideEncryption="AES256",
+        ContentType="application/json",
+    )
+    checks = defs.resolve_job_def("profile_checks_job").execute_in_process(
+        instance=instance, tags=range_tags(DAMAGED, DAMAGED), raise_on_error=False
+    )
+    outcomes = {(e.check_name, e.partition): e.passed for e in checks.get_asset_check_evaluations()}
+    assert outcomes[("json_intact", DAMAGED)] is False, outcomes
+    return {"pipeline_run": pipeline.run_id, "checks_run": checks.run_id}
+
+
+@pytest.fixture(scope="module")
+def browser(profiles: dict[str, Any]) -> Iterator[Browser]:
+    # After `profiles`: the pipeline drives its own sync Playwright, which refuses to start in a
+    # thread where this one's event loop is already running.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, timeout=UI_TIMEOUT_MS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.set_default_navigation_timeout(UI_TIMEOUT_MS)
+    failed_before = request.session.testsfailed
+    try:
+        yield page
+    finally:
+        if request.session.testsfailed > failed_before:  # keep what the browser saw
+            name = request.node.name.replace("/", "_").replace("[", "-").rstrip("]")
+            page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
+        context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def open_check_partition(page: Page, url: str, asset: str, check: str, partition: str) -> Locator:
+    """The check's panel → Partitions tab → ``partition``; returns the partition's detail pane."""
+    page.goto(f"{url}/assets/{asset}?view=checks&checkDetail={check}")
+    check_tabs = page.get_by_role("tablist").filter(has_text="Execution history")
+    check_tabs.get_by_role("tab", name="Partitions").click()
+    expect(page.get_by_text("Select a partition to view details")).to_be_visible(
+        timeout=UI_TIMEOUT_MS
+    )
+    # The partition list comes after the (possibly truncated) selection chips.
+    page.get_by_text(partition, exact=True).filter(visible=True).last.click()
+    detail = (
+        page.locator("div")
+        .filter(has=page.get_by_text("Latest execution", exact=True))
+        .filter(has=page.get_by_text("Description", exact=True))
+        .last
+    )
+    expect(detail.get_by_title(partition, exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    return detail
+
+
+def test_the_group_lineage_shows_the_four_assets_in_order(
+    page: Page, dev: dict[str, Any], profiles: dict[str, Any]
+) -> None:
+    page.goto(f"{dev['url']}/locations/{dev['location']}/asset-groups/profiles")
+    expect(page.get_by_text("Asset Group in", exact=False)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    nodes = [page.get_by_text(name, exact=True).filter(visible=True) for name in ASSETS]
+    for node in nodes:
+        expect(node).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    # Every node's partition bar reads fully materialized once the live data has arrived.
+    expect(page.get_by_text("100% filled", exact=True)).to_have_count(4, timeout=UI_TIMEOUT_MS)
+    lefts = [box["x"] for box in (node.bounding_box() for node in nodes) if box]
+    assert len(lefts) == 4 and lefts == sorted(lefts), lefts  # laid out left to right in lineage
+    shot(page, "asset-graph.png")
+
+
+@pytest.mark.parametrize(("asset", "check"), CHECKS, ids=[c for _, c in CHECKS])
+def test_a_good_partition_shows_each_check_passed(
+    page: Page, dev: dict[str, Any], profiles: dict[str, Any], asset: str, check: str
+) -> None:
+    detail = open_check_partition(page, dev["url"], asset, check, GOOD)
+    expect(detail.get_by_text("Passed", exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(detail.get_by_text("Failed", exact=True)).to_have_count(0)
+    expect(detail.get_by_role("link", name=profiles["pipeline_run"][:8])).to_be_visible()
+    if check == "json_intact":
+        expect(detail).to_contain_text(f"profiles/{GOOD}.json intact")
+    shot(page, f"checks-passed-{check}.png")
+
+
+def test_the_damaged_document_shows_json_intact_failed_with_its_explanation(
+    page: Page, dev: dict[str, Any], profiles: dict[str, Any]
+) -> None:
+    detail = open_check_partition(page, dev["url"], "profile_json", "json_intact", DAMAGED)
+    expect(detail.get_by_text("Failed", exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(detail.get_by_role("link", name=profiles["checks_run"][:8])).to_be_visible()
+    # Each partition's latest evaluation counts, tied to the materialization it checked.
+    for status in ("Passed (2)", "Failed (1)", "Missing (0)"):
+        expect(page.get_by_text(status, exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(detail).to_contain_text(f"profiles/{DAMAGED}.json is ")
+    expect(detail).to_contain_text("were uploaded")
+    expect(detail).to_contain_text("not a valid profile document")
+    shot(page, "check-failed.png")
+
+    # The history keeps every evaluation with its partition: the damaged profile's failure on
+    # top of its earlier pass, and the other profiles still passed.
+    page.get_by_role("tablist").filter(has_text="Execution history").get_by_role(
+        "tab", name="Execution history"
+    ).click()
+    failed = page.get_by_role("row").filter(has_text="were uploaded")
+    expect(failed).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    expect(failed).to_contain_text(DAMAGED)
+    expect(failed.get_by_text("Failed", exact=True)).to_be_visible()
+    for pid in OK_IDS:
+        passed = page.get_by_role("row").filter(has_text=f"profiles/{pid}.json intact")
+        expect(passed).to_have_count(1)
+        expect(passed.get_by_text("Passed", exact=True)).to_be_visible()
+    shot(page, "check-history.png")
