@@ -178,7 +178,7 @@ def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
         document = document or profile_text.load_document(storage, pid)
         status = run.statuses.get(pid, DEFAULT_STATUS)
         with _text_upload(run, pid, document["url"], shot_keys):
-            published = profile_json.publish(
+            document, published = profile_json.publish(
                 storage, document, status=status, index_table=run.index_table
             )
         outcome.json_put = published.document

@@ -23,7 +23,7 @@ from linkedin_assets.errors import ObjectNotFound
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.profile_text import SPEC as TEXT
 from linkedin_assets.resources.configured import ProfileStorage
-from linkedin_assets.resources.object_store import SHA256_KEY, PutResult
+from linkedin_assets.resources.object_store import SHA256_KEY, ObjectInfo, PutResult
 
 SPEC = dg.AssetSpec(
     "profile_json",
@@ -46,10 +46,18 @@ class Published:
     uploaded_at: str
 
 
+EXTRACTED_AT = "extracted-at"
+
+
+def newer_than(existing: ObjectInfo, document: dict[str, Any]) -> bool:
+    """Was the object in S3 extracted later than ``document``? (ISO UTC strings sort by time.)"""
+    return existing.metadata.get(EXTRACTED_AT, "") > document["extracted_at"]
+
+
 def object_metadata(document: dict[str, Any], status: str) -> dict[str, str]:
     return {
         "profile-id": document["profile_id"],
-        "extracted-at": document["extracted_at"],
+        EXTRACTED_AT: document["extracted_at"],
         "status": status,
     }
 
@@ -71,16 +79,25 @@ def meta_document(
 
 def publish(
     storage: ProfileStorage, document: dict[str, Any], *, status: str, index_table: str
-) -> Published:
-    """Upload the document, then its meta record; unchanged content writes nothing."""
+) -> tuple[dict[str, Any], Published]:
+    """Upload the document, then its meta record; unchanged content writes nothing.
+
+    Returns the document now in S3 (``document`` itself, or a newer one another run wrote) and
+    the upload record. The write is a compare-and-swap, so a slow older run cannot overwrite it.
+    """
     validate_document(document)
     pid, bucket = document["profile_id"], storage.profile_text_bucket
     fingerprint = f"{content_sha256(document)}:{status}"
     put = storage.objects.put(
         bucket, storage.layout.profile_key(pid), serialise(document),
         content_type="application/json", metadata=object_metadata(document, status),
-        fingerprint=fingerprint,
+        fingerprint=fingerprint, conditional=True,
+        is_stale=lambda existing: newer_than(existing, document),
     )  # fmt: skip
+    if put.outcome == "stale":
+        # A newer document is already there (a faster, later run): keep it and its record.
+        stored, published = load_published(storage, pid)
+        return stored, Published(put, published.meta, published.uploaded_at)
     uploaded_at = utc_timestamp()
     meta_body = meta_document(
         put, profile_id=pid, uploaded_at=uploaded_at, status=status, index_table=index_table
@@ -94,7 +111,7 @@ def publish(
     if meta.outcome == "unchanged":
         # The record on S3 is the truth about when this content was uploaded.
         uploaded_at = json.loads(storage.objects.get(bucket, meta.key))["uploaded_at"]
-    return Published(put, meta, uploaded_at)
+    return document, Published(put, meta, uploaded_at)
 
 
 def load_published(storage: ProfileStorage, profile_id: str) -> tuple[dict[str, Any], Published]:

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -21,7 +21,10 @@ import botocore.exceptions
 from linkedin_assets.errors import ObjectNotFound, StorageError, UploadFailed
 from linkedin_assets.resources.aws import error_code, retry_attempts
 
-PutOutcome = Literal["uploaded", "unchanged"]
+PutOutcome = Literal["uploaded", "unchanged", "stale"]
+CONDITIONAL_ROUNDS = 3
+# 412 for a failed If-Match / If-None-Match; 409 when S3 saw two conditional writes at once.
+CONFLICT_CODES = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
 FINGERPRINT_KEY = "content-sha256"
 SHA256_KEY = "sha256"
 
@@ -65,6 +68,8 @@ class ObjectStore(Protocol):
         content_type: str,
         metadata: Mapping[str, str],
         fingerprint: str | None = None,
+        conditional: bool = False,
+        is_stale: Callable[[ObjectInfo], bool] | None = None,
     ) -> PutResult: ...
 
     def get(self, bucket: str, key: str, byte_range: str | None = None) -> bytes: ...
@@ -110,49 +115,80 @@ class S3ObjectStore:
         content_type: str,
         metadata: Mapping[str, str],
         fingerprint: str | None = None,
+        conditional: bool = False,
+        is_stale: Callable[[ObjectInfo], bool] | None = None,
     ) -> PutResult:
+        """Upload unless the same fingerprint is already there (``unchanged``).
+
+        ``conditional`` makes the write a compare-and-swap on what the HEAD saw (``If-Match`` its
+        ETag, or ``If-None-Match: *`` when there was nothing), so a writer that lost a race gets
+        412 instead of silently overwriting; it then looks again, and ``is_stale`` may decide the
+        object now there is newer (``stale``: nothing written). Bounded, never a blind retry.
+        """
         started = time.monotonic()
         digest = hashlib.sha256(body)
         sha256 = digest.hexdigest()
         fingerprint = fingerprint or sha256
-        existing = self.head(bucket, key)
-        if existing is not None and existing.metadata.get(FINGERPRINT_KEY) == fingerprint:
-            return PutResult(
-                bucket, key, existing.size, existing.metadata.get(SHA256_KEY, ""),
-                existing.etag, "unchanged", 1, time.monotonic() - started,
-            )  # fmt: skip
         all_metadata = {
             **{name: encode_metadata_value(value) for name, value in metadata.items()},
             SHA256_KEY: sha256,
             FINGERPRINT_KEY: fingerprint,
         }
-        try:
-            response = self.client_for(bucket).put_object(
-                Bucket=bucket,
-                Key=key,
-                Body=body,
-                ContentType=content_type,
-                Metadata=all_metadata,
-                ChecksumAlgorithm="SHA256",
-                ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
-                **self._sse,
+        for _ in range(CONDITIONAL_ROUNDS):
+            existing = self.head(bucket, key)
+            if existing is not None and existing.metadata.get(FINGERPRINT_KEY) == fingerprint:
+                return self._kept(existing, "unchanged", started)
+            if existing is not None and is_stale is not None and is_stale(existing):
+                return self._kept(existing, "stale", started)
+            condition = {}
+            if conditional:
+                condition = {"IfMatch": existing.etag} if existing else {"IfNoneMatch": "*"}
+            try:
+                response = self.client_for(bucket).put_object(
+                    Bucket=bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType=content_type,
+                    Metadata=all_metadata,
+                    ChecksumAlgorithm="SHA256",
+                    ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
+                    **condition,
+                    **self._sse,
+                )
+            except botocore.exceptions.ClientError as exc:
+                if conditional and exc.response.get("Error", {}).get("Code") in CONFLICT_CODES:
+                    continue  # someone wrote in between: look again and decide again
+                raise UploadFailed(
+                    f"upload of s3://{bucket}/{key} failed after {retry_attempts(exc)} "
+                    f"attempt(s): {error_code(exc)}"
+                ) from exc
+            except botocore.exceptions.BotoCoreError as exc:
+                raise UploadFailed(
+                    f"upload of s3://{bucket}/{key} failed after {retry_attempts(exc)} "
+                    f"attempt(s): {error_code(exc)}"
+                ) from exc
+            return PutResult(
+                bucket=bucket,
+                key=key,
+                size=len(body),
+                sha256=sha256,
+                etag=response.get("ETag", "").strip('"'),
+                outcome="uploaded",
+                attempts=retry_attempts(response),
+                duration_s=time.monotonic() - started,
+                version_id=response.get("VersionId"),
             )
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise UploadFailed(
-                f"upload of s3://{bucket}/{key} failed after {retry_attempts(exc)} attempt(s): "
-                f"{error_code(exc)}"
-            ) from exc
-        return PutResult(
-            bucket=bucket,
-            key=key,
-            size=len(body),
-            sha256=sha256,
-            etag=response.get("ETag", "").strip('"'),
-            outcome="uploaded",
-            attempts=retry_attempts(response),
-            duration_s=time.monotonic() - started,
-            version_id=response.get("VersionId"),
+        raise UploadFailed(
+            f"upload of s3://{bucket}/{key}: other writers changed it {CONDITIONAL_ROUNDS} times "
+            "while this one tried; giving up rather than overwriting"
         )
+
+    @staticmethod
+    def _kept(existing: ObjectInfo, outcome: PutOutcome, started: float) -> PutResult:
+        return PutResult(
+            existing.bucket, existing.key, existing.size, existing.metadata.get(SHA256_KEY, ""),
+            existing.etag, outcome, 1, time.monotonic() - started,
+        )  # fmt: skip
 
     def get(self, bucket: str, key: str, byte_range: str | None = None) -> bytes:
         """The object's body, or only ``byte_range`` of it (``"bytes=0-7"``)."""
