@@ -73,6 +73,11 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             chromium_executable=var("CHROMIUM_EXECUTABLE"),
             storage_state_path=var("LINKEDIN_STORAGE_STATE"),
             base_url=var("LINKEDIN_BASE_URL", "https://www.linkedin.com"),
+            navigation_timeout_s=number("LINKEDIN_NAVIGATION_TIMEOUT_S", 30),
+            max_page_mb=number("LINKEDIN_MAX_PAGE_MB", 8),
+            max_consecutive_blocks=number("LINKEDIN_MAX_CONSECUTIVE_BLOCKS", 3),
+            # The sample site's rate limiting is a fixture, not a site to be polite to.
+            block_backoff_s=number("LINKEDIN_BLOCK_BACKOFF_S", 1 if local else 30),
         ),
         "profile_storage": ProfileStorageResource(
             s3=s3,

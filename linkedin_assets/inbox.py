@@ -24,6 +24,8 @@ MAX_LINE_CHARS = 4096
 STATUS_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 # A cell a spreadsheet would run as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Each unbalanced quote costs a re-read of the rest of a CSV file; past this many, stop.
+MAX_CSV_RESTARTS = 100
 
 
 @dataclass(frozen=True)
@@ -97,37 +99,104 @@ def parse_file(name: str, data: bytes, start_line: int = 0) -> ParsedFile:
         entry_or_reject = _entry(name, line, url, status)
         target = parsed.entries if isinstance(entry_or_reject, InboxEntry) else parsed.rejected
         target.append(entry_or_reject)  # type: ignore[arg-type]
+    if start_line == 0 and not parsed.entries and not parsed.rejected:
+        # An empty (or all-comment) file is almost always a failed export; silence would hide it.
+        parsed.rejected.append(
+            Rejected(
+                name,
+                0,
+                f"<{len(data)} bytes>",
+                "file has no profile URLs (it is empty or holds only blank lines, comments "
+                "or a header)",
+            )
+        )
     return parsed
 
 
+def _physical_lines(text: str) -> list[str]:
+    """Lines ended by LF, CRLF or CR only, endings kept. ``str.splitlines`` also breaks at VT, FF,
+    FS/GS/RS, NEL, U+2028 and U+2029, which would cut ``…/in/john\x0bdoe`` into an accepted
+    ``…/in/john`` instead of rejecting the control character."""
+    return io.StringIO(text, newline="").readlines()
+
+
+def _shown_lines(lines: list[str], first: int, last: int) -> str:
+    text = "".join(lines[first - 1 : last]).rstrip("\r\n")
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
 def _txt_rows(text: str) -> Iterator[tuple[int, str, str | None]]:
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(_physical_lines(text), 1):
         stripped = raw.strip()
         if stripped and not stripped.startswith("#"):
             yield number, stripped, None
 
 
 def _csv_rows(name: str, text: str) -> Iterator[tuple[int, str | Rejected, str | None]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Rows of a CSV file. Malformed records are rejected one by one and reading goes on: the csv
+    module raises on them (a field over its size limit, a quote left open or text after a closing
+    quote), and an uncaught ``csv.Error`` would lose the whole file."""
+    lines = _physical_lines(text)
     header: list[str] | None = None
-    for row in reader:
-        number = reader.line_num
-        if header is None:
-            if not any(cell.strip() for cell in row):
-                continue
-            header = [cell.strip().lower() for cell in row]
-            if "url" not in header:
-                yield (
-                    number,
-                    Rejected(name, number, ",".join(row)[:200], "CSV header has no 'url' column"),
-                    None,
-                )
+    start = 0  # the reader reads lines[start:]
+    for _ in range(MAX_CSV_RESTARTS + 1):
+        # strict: a quote left open or text after a closing quote is an error, not a guess.
+        reader = csv.reader(lines[start:], strict=True)
+        while True:
+            first = start + reader.line_num + 1  # the line the next record starts on
+            try:
+                row = next(reader)
+            except StopIteration:
                 return
-            continue
-        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-            continue
-        cells = dict(zip(header, row, strict=False))
-        yield number, cells.get("url", ""), cells.get("status")
+            except csv.Error as exc:
+                last = start + reader.line_num
+                if last == len(lines) and "unexpected end of data" in str(exc):
+                    # The record runs to the end of the file: blame its first line and read on
+                    # from the next one, so the good lines after an unbalanced quote still count.
+                    reason = (
+                        f"unbalanced quote: the quoted field opened on line {first} is never closed"
+                    )
+                    yield (
+                        first,
+                        Rejected(name, first, _shown_lines(lines, first, first), reason),
+                        None,
+                    )
+                    start = first
+                    break
+                reason = f"malformed CSV record ({exc})"
+                yield last, Rejected(name, last, _shown_lines(lines, first, last), reason), None
+                continue
+            number = start + reader.line_num
+            if header is None:
+                if not any(cell.strip() for cell in row):
+                    continue
+                header = [cell.strip().lower() for cell in row]
+                shown = ",".join(row)[:200]
+                if "url" not in header:
+                    yield (
+                        number,
+                        Rejected(name, number, shown, "CSV header has no 'url' column"),
+                        None,
+                    )
+                    return
+                # dict(zip(...)) would silently take the last of two 'url' columns.
+                for column in ("url", "status"):
+                    if header.count(column) > 1:
+                        reason = f"CSV header has {header.count(column)} {column!r} columns"
+                        yield number, Rejected(name, number, shown, reason), None
+                        return
+                continue
+            if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+                continue
+            cells = dict(zip(header, row, strict=False))
+            yield number, cells.get("url", ""), cells.get("status")
+    if start < len(lines):
+        reason = f"more than {MAX_CSV_RESTARTS} unbalanced quotes: the rest of the file is not read"
+        yield (
+            start + 1,
+            Rejected(name, start + 1, _shown_lines(lines, start + 1, start + 1), reason),
+            None,
+        )
 
 
 def _entry(name: str, line: int, url: str, status: str | None) -> InboxEntry | Rejected:

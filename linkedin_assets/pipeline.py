@@ -9,6 +9,7 @@ only if some partition failed, so exactly those partitions show as failed in the
 stored HTML without the browser.
 """
 
+import random
 import time
 import traceback
 from collections import Counter
@@ -56,6 +57,7 @@ CHECK_SPECS = [
     profile_index.CONSISTENT_CHECK,
 ]
 MAX_FAILURES_IN_MESSAGE = 20
+MAX_BLOCK_PAUSE_S = 600.0
 LOGGED_METADATA = ("s3_key", "size", "bytes", "duration_s", "attempts", "outcome", "table")
 
 
@@ -64,6 +66,9 @@ class ProfileOutcome:
     """How far one profile got in this run."""
 
     profile_id: str
+    # Rate-limited, or not visited after the site started rate limiting: not a bad profile, just
+    # one for a later run.
+    deferred: bool = False
     completed: list[str] = field(default_factory=list)
     failed_stage: str | None = None
     error_kind: str | None = None
@@ -82,11 +87,16 @@ class ProfileOutcome:
             duration_s=put.duration_s if put else 0.0,
             error_kind=self.error_kind,
             error=self.error,
+            deferred=self.deferred,
         )
 
     @property
     def ok(self) -> bool:
-        return self.failed_stage is None
+        return self.failed_stage is None and not self.deferred
+
+    @property
+    def failed(self) -> bool:
+        return self.failed_stage is not None and not self.deferred
 
 
 @dataclass
@@ -247,14 +257,68 @@ def _done(
     run.log.info(f"{pid}: {key.to_user_string()} done ({details})")
 
 
+class BlockBackoff:
+    """Backs off when the site rate-limits, and stops visiting it after ``limit`` in a row.
+
+    A rate-limited profile is deferred, not failed: its page said nothing about the profile.
+    """
+
+    def __init__(self, limit: int, first_pause_s: float, log: Any) -> None:
+        self.limit = max(limit, 1)
+        self.first_pause_s = first_pause_s
+        self.log = log
+        self.in_a_row = 0
+        self.stopped = False
+        self.pause_s = 0.0
+
+    def before_visit(self) -> None:
+        """Wait out the pause owed since the last block (none is owed after the last profile)."""
+        if self.pause_s:
+            time.sleep(self.pause_s)
+            self.pause_s = 0.0
+
+    def after(self, outcome: ProfileOutcome) -> None:
+        if outcome.error_kind != "rate_limited":
+            self.in_a_row = 0
+            return
+        outcome.deferred = True
+        self.in_a_row += 1
+        if self.in_a_row >= self.limit:
+            self.stopped = True
+            self.log.warning(
+                f"the site rate-limited {self.in_a_row} profiles in a row: no more visits in this "
+                "run; the remaining profiles are left for a later run"
+            )
+            return
+        pause = min(self.first_pause_s * 2 ** (self.in_a_row - 1), MAX_BLOCK_PAUSE_S)
+        self.pause_s = pause * random.uniform(0.8, 1.2)  # jitter: parallel runs spread out
+        self.log.warning(
+            f"rate-limited ({self.in_a_row} in a row): pausing {self.pause_s:.1f}s before the next"
+        )
+
+    def skipped(self, pid: str) -> ProfileOutcome:
+        return ProfileOutcome(
+            pid, deferred=True, error_kind="deferred",
+            error="not visited: the site was rate limiting this run",
+        )  # fmt: skip
+
+
+def deferral(pid: str, outcome: ProfileOutcome) -> dg.AssetObservation:
+    """Recorded per partition, so the UI (and the demo) can tell "later" from "failed"."""
+    return dg.AssetObservation(
+        asset_key=SCREENSHOTS, partition=pid, metadata={"deferred": outcome.error or ""}
+    )
+
+
 def summarise(outcomes: list[ProfileOutcome]) -> dict[str, Any]:
     """Run-level figures (pure)."""
-    kinds = Counter(o.error_kind for o in outcomes if not o.ok)
+    kinds = Counter(o.error_kind for o in outcomes if o.failed)
     durations = sorted(o.duration_s for o in outcomes)
     return {
         "profiles": len(outcomes),
         "succeeded": sum(o.ok for o in outcomes),
-        "failed": sum(not o.ok for o in outcomes),
+        "failed": sum(o.failed for o in outcomes),
+        "deferred": sum(o.deferred for o in outcomes),
         "failures_by_kind": dict(kinds),
         "p50_profile_s": round(durations[len(durations) // 2], 3) if durations else 0.0,
         "p95_profile_s": round(durations[int(len(durations) * 0.95) - 1], 3) if durations else 0.0,
@@ -262,7 +326,7 @@ def summarise(outcomes: list[ProfileOutcome]) -> dict[str, Any]:
 
 
 def failure_message(outcomes: list[ProfileOutcome]) -> str:
-    failed = [o for o in outcomes if not o.ok]
+    failed = [o for o in outcomes if o.failed]
     lines = [f"{len(failed)} of {len(outcomes)} profiles failed:"]
     for o in failed[:MAX_FAILURES_IN_MESSAGE]:
         lines.append(f"- {o.profile_id}: {o.failed_stage} {o.error_kind}: {o.error}")
@@ -306,6 +370,7 @@ def profile_pipeline(
     )
     outcomes: list[ProfileOutcome] = []
     started = time.monotonic()
+    politeness = BlockBackoff(browser.max_consecutive_blocks, browser.block_backoff_s, log)
     with ExitStack() as stack:
         session = stack.enter_context(browser.open()) if SCREENSHOTS in selected else None
         run = RunContext(
@@ -316,11 +381,23 @@ def profile_pipeline(
             log.info(
                 f"[{n}/{len(partition_keys)}] {pid}: started ({profile_url(pid, browser.base_url)})"
             )
+            if politeness.stopped:
+                outcome = politeness.skipped(pid)
+                outcomes.append(outcome)
+                context.log_event(deferral(pid, outcome))
+                continue
+            if SCREENSHOTS in selected:
+                politeness.before_visit()
             outcome = process_profile(run, pid)
             outcomes.append(outcome)
             yield from outcome.evaluations
+            if SCREENSHOTS in selected:
+                politeness.after(outcome)
             if outcome.ok:
                 log.info(f"[{n}/{len(partition_keys)}] {pid}: done in {outcome.duration_s:.2f}s")
+            elif outcome.deferred:
+                context.log_event(deferral(pid, outcome))
+                log.warning(f"[{n}/{len(partition_keys)}] {pid}: deferred: {outcome.error}")
             else:
                 log.error(
                     f"[{n}/{len(partition_keys)}] {pid}: {outcome.failed_stage} failed "
@@ -347,7 +424,7 @@ def profile_pipeline(
                             "error": o.error,
                         }
                         for o in outcomes
-                        if not o.ok
+                        if o.failed
                     }
                 ),
             },

@@ -112,6 +112,12 @@ def _shown(value: object) -> object:
     return value if len(value) <= _SHOWN_LENGTH else value[:_SHOWN_LENGTH] + "…"
 
 
+def _part(text: str) -> str:
+    """A piece of the input as a reason quotes it. Cut like the input itself: a 2,000-character
+    host or path segment would otherwise come back whole in the reason, flooding the logs."""
+    return repr(_shown(text))
+
+
 def _invalid(value: object, reason: str) -> InvalidProfileUrl:
     return InvalidProfileUrl(_shown(value), reason)
 
@@ -143,7 +149,7 @@ def _split_url(value: str, text: str) -> SplitResult:
     elif match and (match["slashes"] or "." not in match["scheme"]):
         scheme = match["scheme"].lower()
         if scheme not in _DEFAULT_PORTS:
-            raise _invalid(value, f"scheme {scheme!r} is not http or https")
+            raise _invalid(value, f"scheme {_part(scheme)} is not http or https")
         if not match["slashes"]:
             raise _invalid(value, f"no '//' after '{scheme}:'")
     else:
@@ -151,7 +157,7 @@ def _split_url(value: str, text: str) -> SplitResult:
     try:
         return urlsplit(text)
     except ValueError as exc:
-        raise _invalid(value, f"unparseable URL ({exc})") from exc
+        raise _invalid(value, f"unparseable URL ({_shown(str(exc))})") from exc
 
 
 def _check_host(value: str, parts: SplitResult) -> None:
@@ -162,10 +168,10 @@ def _check_host(value: str, parts: SplitResult) -> None:
     if "@" in netloc:
         raise _invalid(value, "user info ('…@') before the host is not allowed")
     if not netloc.isascii():
-        raise _invalid(value, f"non-ASCII host {netloc!r} (possible look-alike)")
+        raise _invalid(value, f"non-ASCII host {_part(netloc)} (possible look-alike)")
     match = _NETLOC.fullmatch(netloc)
     if match is None:
-        raise _invalid(value, f"malformed host {netloc!r}")
+        raise _invalid(value, f"malformed host {_part(netloc)}")
     port = match["port"]
     if port and int(port) != _DEFAULT_PORTS[parts.scheme.lower()]:
         raise _invalid(value, f"port {port} is not the default for {parts.scheme.lower()}")
@@ -175,12 +181,12 @@ def _check_host(value: str, parts: SplitResult) -> None:
     if _PROFILE_HOST.fullmatch(bare):
         return
     if "xn--" in host:
-        raise _invalid(value, f"punycode host {host!r} is not LinkedIn (possible look-alike)")
+        raise _invalid(value, f"punycode host {_part(host)} is not LinkedIn (possible look-alike)")
     if bare == "lnkd.in" or bare.endswith(".lnkd.in"):
         raise _invalid(value, "lnkd.in short link: resolve it to the profile URL first")
     if bare.endswith(".linkedin.com"):
-        raise _invalid(value, f"host {host!r} is not a LinkedIn profile host")
-    raise _invalid(value, f"host {host!r} is not a LinkedIn host")
+        raise _invalid(value, f"host {_part(host)} is not a LinkedIn profile host")
+    raise _invalid(value, f"host {_part(host)} is not a LinkedIn host")
 
 
 def _id_from_path(value: str, path: str) -> str:
@@ -202,11 +208,11 @@ def _id_from_path(value: str, path: str) -> str:
         slug = _normalise_slug(value, _decode_segment(value, rest[0]))
         for segment in rest[1:]:
             if not _SUB_PAGE.fullmatch(segment):
-                raise _invalid(value, f"sub-page segment {segment!r} is not plain ASCII")
+                raise _invalid(value, f"sub-page segment {_part(segment)} is not plain ASCII")
         return slug
     if head.lower() == "pub":
         return _slug_from_pub(value, rest)
-    what = _NOT_PROFILES.get(head.lower(), f"/{head}/ is not a member-profile path")
+    what = _NOT_PROFILES.get(head.lower(), f"/{_shown(head)}/ is not a member-profile path")
     raise _invalid(value, f"not a member profile: {what} (expected /in/<slug>)")
 
 
@@ -217,7 +223,7 @@ def _slug_from_pub(value: str, rest: list[str]) -> str:
     name, *numbers = rest
     for part in numbers:
         if not _PUB_PART.fullmatch(part):
-            raise _invalid(value, f"legacy /pub/ part {part!r} is not 1-3 letters or digits")
+            raise _invalid(value, f"legacy /pub/ part {_part(part)} is not 1-3 letters or digits")
     a, b, c = (part.lower().zfill(3) for part in numbers)
     decoded = _decode_segment(value, name)
     _check_characters(value, decoded)

@@ -13,6 +13,7 @@ class ProfileRow:
     profile_id: str
     materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
     failure: dict[str, Any] | None = None
+    deferred: str | None = None  # why the profile was left for a later run
     checks: dict[str, tuple[bool, str]] = field(default_factory=dict)  # name -> (passed, why)
 
     @property
@@ -26,6 +27,7 @@ def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) 
     kinds = {
         dg.DagsterEventType.ASSET_MATERIALIZATION,
         dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+        dg.DagsterEventType.ASSET_OBSERVATION,
         dg.DagsterEventType.STEP_FAILURE,
     }
     for record in instance.all_logs(run_id, of_type=kinds):
@@ -38,6 +40,10 @@ def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) 
                 rows[mat.partition].materialized[mat.asset_key.to_user_string()] = {
                     k: v.value for k, v in mat.metadata.items()
                 }
+        elif event.event_type == dg.DagsterEventType.ASSET_OBSERVATION:
+            observation = event.asset_observation_data.asset_observation
+            if observation.partition in rows and "deferred" in observation.metadata:
+                rows[observation.partition].deferred = str(observation.metadata["deferred"].value)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if evaluation.partition in rows:

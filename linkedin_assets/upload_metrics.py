@@ -17,7 +17,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-OUTCOME_KINDS = ("uploaded", "unchanged", "failed", "blocked", "not_found")
+OUTCOME_KINDS = ("uploaded", "unchanged", "failed", "blocked", "not_found", "deferred")
 BLOCKED_KINDS = ("blocked", "rate_limited")
 TOP_ERRORS = 10
 
@@ -33,6 +33,7 @@ class ProfileUpload:
     duration_s: float
     error_kind: str | None
     error: str | None
+    deferred: bool = False
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -54,7 +55,8 @@ def run_metrics(uploads: Iterable[ProfileUpload], run_seconds: float) -> dict[st
     """The figures of one run (pure)."""
     uploads = list(uploads)
     outcome = Counter(
-        "blocked" if u.error_kind in BLOCKED_KINDS
+        "deferred" if u.deferred
+        else "blocked" if u.error_kind in BLOCKED_KINDS
         else u.error_kind if u.error_kind in ("not_found",)
         else "failed" if u.error_kind
         else u.json_outcome or "not_reached"
@@ -62,7 +64,11 @@ def run_metrics(uploads: Iterable[ProfileUpload], run_seconds: float) -> dict[st
     )  # fmt: skip
     tried = [u for u in uploads if u.json_outcome or u.error_kind == "storage_failed"]
     durations = [u.duration_s for u in uploads if u.json_outcome == "uploaded"]
-    errors = Counter(error_signature(u.error_kind, u.error or "") for u in uploads if u.error_kind)
+    errors = Counter(
+        error_signature(u.error_kind, u.error or "")
+        for u in uploads
+        if u.error_kind and not u.deferred
+    )
     return {
         "profiles": len(uploads),
         **{kind: outcome.get(kind, 0) for kind in OUTCOME_KINDS},

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from selectolax.lexbor import LexborNode
 
 from linkedin_assets.extraction._model import Activity, Draft, Education, Experience
@@ -18,6 +16,7 @@ from linkedin_assets.extraction._text import (
     looks_like_dates,
     multiline,
     place,
+    post_url,
     select,
     split_dates,
 )
@@ -95,7 +94,7 @@ def _activity(section: LexborNode) -> list[Activity]:
                 text=multiline(
                     li.css_first(".feed-mini-update-commentary__text, .update-components-text")
                 ),
-                url=urljoin("https://www.linkedin.com/", href) if href else None,
+                url=post_url(href),  # javascript:/data: hrefs and junk become None
                 posted=posted or None,
             )
         )

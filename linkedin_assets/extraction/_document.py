@@ -8,10 +8,13 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkedin_assets.extraction._structured import find_person
-from linkedin_assets.extraction._text import BR, select
+from linkedin_assets.extraction._text import BR, NON_TEXT_TAGS, select
 
-# Never text: code, styles, inert templates, and what a browser shows only without JavaScript.
-NON_TEXT_TAGS = ["script", "style", "template", "noscript"]
+# Chromium's HTML parser never nests elements deeper than 512 (deeper tags become siblings), so no
+# captured page is deeper; a hostile file can be, and the readers' walks over nested list items
+# grow with depth squared or cubed (5,000 nested <li> took minutes). Deeper subtrees keep only
+# their text.
+MAX_DEPTH = 512
 # Screen-reader copies of visible strings (2022–24 doubles every string) and field labels
 # ("Dates Employed") the pv- era hides the same way.
 SCREEN_READER_ONLY = ".visually-hidden, .sr-only, .lt-line-clamp__more, .lt-line-clamp__less"
@@ -47,4 +50,21 @@ def prepare(html: str) -> Document:
             button.decompose()
     for br in tree.css("br"):
         br.replace_with(BR)
+    if html.count("<") >= MAX_DEPTH:  # a shallower page cannot be too deep; skip the walk
+        _flatten_below(tree, MAX_DEPTH)
     return Document(tree, person)
+
+
+def _flatten_below(tree: LexborHTMLParser, max_depth: int) -> None:
+    """Replace each element at ``max_depth`` by its text (iteratively: no recursion limit)."""
+    too_deep: list[LexborNode] = []
+    stack = [(node, 1) for node in (tree.root,) if node is not None]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.iter():
+            if depth + 1 >= max_depth:
+                too_deep.append(child)
+            else:
+                stack.append((child, depth + 1))
+    for node in too_deep:
+        node.replace_with(node.text())

@@ -7,7 +7,6 @@ found by their `h2` text (English or German), and `ul > li` items built from `p`
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
@@ -23,6 +22,7 @@ from linkedin_assets.extraction._text import (
     looks_like_dates,
     multiline,
     place,
+    post_url,
     split_dates,
 )
 from linkedin_assets.extraction._words import OTHER_PEOPLES_CONTENT, section_kind
@@ -121,7 +121,7 @@ def _activity(section: LexborNode) -> list[Activity]:
         cards.append(
             Activity(
                 text="\n".join(text for block in _blocks(item) for text in block) or None,
-                url=urljoin("https://www.linkedin.com/", href) if href else None,
+                url=post_url(href),  # javascript:/data: hrefs and junk become None
                 posted=posted.group(1).strip() if posted else None,
             )
         )

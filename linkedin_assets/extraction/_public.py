@@ -5,8 +5,6 @@ Landmarks: `top-card-layout`, `core-section-container`, `profile-section-card`.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from selectolax.lexbor import LexborNode
 
 from linkedin_assets.extraction._model import Activity, Draft, Experience, education, experience
@@ -17,6 +15,7 @@ from linkedin_assets.extraction._text import (
     is_present,
     line,
     multiline,
+    post_url,
     select,
     split_dates,
 )
@@ -90,7 +89,7 @@ def _activity(section: LexborNode) -> list[Activity]:
         cards.append(
             Activity(
                 text=multiline(card.css_first(".base-main-card__title")),
-                url=urljoin("https://www.linkedin.com/", href) if href else None,
+                url=post_url(href),  # javascript:/data: hrefs and junk become None
                 posted=None,
             )
         )

@@ -11,14 +11,18 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from linkedin_assets.extraction._model import Education, education
-from linkedin_assets.extraction._text import BR, clean, one_line
+from linkedin_assets.extraction._text import BR, NON_TEXT_TAGS, clean, one_line
+
+# Real JSON-LD nests a Person one or two levels down (@graph, a list); a hostile page can nest
+# thousands, which would exhaust Python's recursion limit.
+MAX_NESTING = 16
 
 
 def find_person(tree: LexborHTMLParser) -> dict[str, Any]:
     for script in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(script.text())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             continue
         person = _person_in(data)
         if person:
@@ -26,10 +30,12 @@ def find_person(tree: LexborHTMLParser) -> dict[str, Any]:
     return {}
 
 
-def _person_in(data: Any) -> dict[str, Any]:
+def _person_in(data: Any, depth: int = 0) -> dict[str, Any]:
+    if depth > MAX_NESTING:
+        return {}
     if isinstance(data, list):
         for item in data:
-            if found := _person_in(item):
+            if found := _person_in(item, depth + 1):
                 return found
         return {}
     if not isinstance(data, dict):
@@ -37,7 +43,7 @@ def _person_in(data: Any) -> dict[str, Any]:
     kind = data.get("@type")
     if kind == "Person" or (isinstance(kind, list) and "Person" in kind):
         return data
-    return _person_in(data.get("@graph", []))
+    return _person_in(data.get("@graph", []), depth + 1)
 
 
 def is_masked(value: str) -> bool:
@@ -63,6 +69,9 @@ def _html_text(value: Any) -> str | None:
     if not text:
         return None
     tree = LexborHTMLParser(f"<div>{text}</div>")
+    # The description is parsed as markup, so a <script>/<style> in it is an element whose code
+    # would otherwise come out as About text.
+    tree.strip_tags(NON_TEXT_TAGS)
     for br in tree.css("br"):
         br.replace_with(BR)
     node = tree.css_first("div")

@@ -6,12 +6,21 @@ Regexes here only ever see plain text that selectolax already pulled out of text
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Stands in for <br> inside text: `_document.prepare` swaps each <br> for it and `clean`
 # turns it into "\n".
 BR = "\ue000"
+
+# Never text: code, styles, inert templates, what a browser shows only without JavaScript, and the
+# fallback content of iframe/noembed/noframes, which a browser never renders (the parser keeps it
+# as raw text, so "<p>…</p>" inside an iframe would come out as literal markup).
+NON_TEXT_TAGS = ["script", "style", "template", "noscript", "iframe", "noembed", "noframes"]
+# Longest link kept (as profile_ids.MAX_URL_LENGTH): a post URL is short, a megabyte href is junk.
+MAX_LINK_LENGTH = 2048
+_LINK_SCHEMES = ("http", "https")
 
 # C0/C1 controls (NUL included) and lone surrogates would break JSON or the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -129,6 +138,24 @@ def counts(text: str | None) -> tuple[int | None, int | None]:
 
 def is_count(text: str) -> bool:
     return bool(_COUNT.search(text))
+
+
+def post_url(href: str | None) -> str | None:
+    """An ``href`` resolved against https://www.linkedin.com/: an http(s) URL, or None.
+
+    Hrefs are attribute values, not text: a page can put ``javascript:`` or ``data:`` URLs, control
+    characters or a megabyte there, and ``urljoin`` raises ``ValueError`` on some (``http://[``).
+    None of that may reach the JSON as a post's URL.
+    """
+    href = (href or "").strip()
+    if not href or len(href) > MAX_LINK_LENGTH or _CONTROL.search(href) or _SPACE.search(href):
+        return None
+    try:
+        url = urljoin("https://www.linkedin.com/", href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in _LINK_SCHEMES else None
 
 
 def select(node: LexborNode | LexborHTMLParser, selector: str) -> list[LexborNode]:

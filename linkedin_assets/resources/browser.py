@@ -29,6 +29,13 @@ from linkedin_assets.errors import (
 from linkedin_assets.extraction import classify_page
 from linkedin_assets.profile_ids import profile_url
 
+MAX_PAGE_BYTES = 8_000_000
+
+
+class PageTooLarge(Exception):
+    """A page over the size limit (internal to this module; surfaces as a ``CaptureError``)."""
+
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Chromium's own background traffic is refused on closed networks and slows start-up.
 CHROMIUM_ARGS = (
@@ -97,10 +104,17 @@ def find_chromium(configured: str | None, playwright: Playwright | None = None) 
 class ChromiumSession:
     """``ProfileBrowser`` over one launched Chromium; use ``open_browser`` to get one."""
 
-    def __init__(self, browser: Browser, context: BrowserContext, timeout_s: float) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        context: BrowserContext,
+        timeout_s: float,
+        max_page_bytes: int = MAX_PAGE_BYTES,
+    ) -> None:
         self._browser = browser
         self._context = context
         self._timeout_ms = timeout_s * 1000
+        self._max_page_bytes = max_page_bytes
 
     def capture_page(self, url: str) -> PageCapture:
         page = self._context.new_page()
@@ -108,6 +122,11 @@ class ChromiumSession:
             response = page.goto(url, wait_until="load", timeout=self._timeout_ms)
             status = response.status if response is not None else 0
             html = page.content()
+            size = len(html.encode("utf-8", errors="replace"))
+            if size > self._max_page_bytes:
+                # Bounded memory per profile, and no multi-megabyte screenshot of a broken page.
+                limit_mb = self._max_page_bytes / 1e6
+                raise PageTooLarge(f"page is {size / 1e6:.1f} MB, over the {limit_mb:.0f} MB limit")
             png = page.screenshot(full_page=True, animations="disabled", timeout=self._timeout_ms)
             return PageCapture(url, page.url, status, html, png)
         finally:
@@ -119,6 +138,8 @@ class ChromiumSession:
         url = profile_url(profile_id, base_url)
         try:
             profile = self.capture_page(url)
+        except PageTooLarge as exc:
+            raise CaptureError(profile_id, url, str(exc)) from exc
         except PlaywrightError as exc:
             raise CaptureError(profile_id, url, _short(exc)) from exc
         verdict = classify_page(profile.status, profile.final_url, profile.html)
@@ -134,6 +155,8 @@ class ChromiumSession:
         url = activity_url(profile_id, base_url)
         try:
             activity = self.capture_page(url)
+        except PageTooLarge as exc:
+            return None, f"activity page not captured: {exc}"
         except PlaywrightError as exc:
             return None, f"activity page not captured: {_short(exc)}"
         verdict = classify_page(activity.status, activity.final_url, activity.html, page="activity")
@@ -154,6 +177,7 @@ def open_browser(
     storage_state_path: str | None = None,
     timeout_s: float = 30.0,
     viewport: tuple[int, int] = (1280, 900),
+    max_page_bytes: int = MAX_PAGE_BYTES,
 ) -> Iterator[ChromiumSession]:
     """Launch one headless Chromium (and one context) for the duration of a run."""
     if storage_state_path and not os.path.isfile(storage_state_path):
@@ -170,6 +194,6 @@ def open_browser(
                 locale="en-US",
                 timezone_id="UTC",
             )
-            yield ChromiumSession(browser, context, timeout_s)
+            yield ChromiumSession(browser, context, timeout_s, max_page_bytes)
         finally:
             browser.close()

@@ -40,6 +40,15 @@ class BrowserResource(dg.ConfigurableResource):
         default=None, description="Playwright storage-state file of a signed-in session (secret)."
     )
     navigation_timeout_s: float = Field(default=30.0, description="Per page load and screenshot.")
+    max_page_mb: float = Field(default=8.0, description="Larger pages fail their profile.")
+    max_consecutive_blocks: int = Field(
+        default=3,
+        description="After this many rate-limited profiles in a row the run stops visiting the "
+        "site; the rest wait for a later run.",
+    )
+    block_backoff_s: float = Field(
+        default=30.0, description="First pause after a rate-limited profile; doubles each time."
+    )
     base_url: str = Field(
         default="https://www.linkedin.com",
         description="Profiles are <base_url>/in/<id>/ (LINKEDIN_BASE_URL).",
@@ -51,6 +60,7 @@ class BrowserResource(dg.ConfigurableResource):
             chromium_executable=self.chromium_executable,
             storage_state_path=self.storage_state_path,
             timeout_s=self.navigation_timeout_s,
+            max_page_bytes=int(self.max_page_mb * 1_000_000),
         ) as session:
             yield session
 

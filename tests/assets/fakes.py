@@ -75,10 +75,10 @@ class FakeBrowserResource(BrowserResource):
 CALLS: list[str] = []
 
 
-def resources(text_bucket: str = BUCKET) -> dict[str, Any]:
+def resources(text_bucket: str = BUCKET, **browser_settings: Any) -> dict[str, Any]:
     s3 = S3Resource(region_name=REGION)
     return {
-        "browser": FakeBrowserResource(base_url=BASE),
+        "browser": FakeBrowserResource(base_url=BASE, **browser_settings),
         "profile_storage": ProfileStorageResource(
             s3=s3, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket
         ),
@@ -92,13 +92,16 @@ def run(
     *,
     assets: tuple[dg.AssetKey, ...] = ALL_ASSETS,
     text_bucket: str = BUCKET,
+    browser_settings: dict[str, Any] | None = None,
 ) -> dg.ExecuteInProcessResult:
     instance.add_dynamic_partitions(
         profile_partitions.name,
         [i for i in ids if not instance.has_dynamic_partition(profile_partitions.name, i)],
     )
     defs = dg.Definitions(
-        assets=[profile_pipeline], jobs=[profile_pipeline_job], resources=resources(text_bucket)
+        assets=[profile_pipeline],
+        jobs=[profile_pipeline_job],
+        resources=resources(text_bucket, **(browser_settings or {})),
     )
     job = defs.resolve_job_def("profile_pipeline_job")
     return job.execute_in_process(

@@ -8,6 +8,7 @@ import json
 
 import dagster as dg
 
+from linkedin_assets.errors import RateLimited
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.pipeline import ALL_ASSETS, profile_pipeline
 from linkedin_assets.run_report import run_rows
@@ -141,3 +142,35 @@ def test_materialize_one_partition(aws: dict, instance: dg.DagsterInstance) -> N
     keys = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert keys == {k.to_user_string() for k in ALL_ASSETS}
     assert {e.partition for e in result.get_asset_materialization_events()} == {"alan-turing"}
+
+
+def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    from tests.assets import fakes
+
+    ids = ["ada-lovelace", "limited-one", "limited-two", "alan-turing", "walled-person"]
+    fakes.FAILURES.update({"limited-one": RateLimited, "limited-two": RateLimited})
+    try:
+        result = run(
+            instance, ids, browser_settings={"max_consecutive_blocks": 2, "block_backoff_s": 0.01}
+        )
+    finally:
+        fakes.FAILURES.pop("limited-one")
+        fakes.FAILURES.pop("limited-two")
+    assert CALLS == ["ada-lovelace", "limited-one", "limited-two"]  # stopped visiting after two
+    rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+    assert (
+        rows["ada-lovelace"].failure is None
+        and "profile_index" in rows["ada-lovelace"].materialized
+    )
+    for pid in ("limited-one", "limited-two", "alan-turing", "walled-person"):
+        assert rows[pid].deferred and rows[pid].failure is None and rows[pid].materialized == {}
+    assert "not visited" in rows["alan-turing"].deferred
+    assert result.success  # nothing failed: the deferred profiles are simply not done yet
+    status = instance.get_status_by_partition(
+        dg.AssetKey("profile_screenshots"), ids, profile_partitions
+    )
+    assert status["alan-turing"] is None  # missing, for the refresh schedule; not failed
+    [observation] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=1).records
+    assert observation.asset_observation.metadata["deferred"].value == 4

@@ -1,0 +1,438 @@
+"""A profile site that misbehaves on purpose, in front of a running ``SampleSite``.
+
+``FaultSite(upstream)`` listens on loopback and relays every request to ``upstream`` (status,
+headers, body), except for the fault profiles below, which answer the same way on their profile
+page (``/in/<id>/``) and their activity page (``/in/<id>/recent-activity/all/``)::
+
+    with SampleSite() as site, FaultSite(site.base_url) as faulty:
+        session.capture_profile(FAULT_NEVER_LOADS, faulty.base_url)  # times out
+
+- ``never-loads``: 200 headers and the start of a page, then a whitespace chunk every second and
+  never the end (until ``stop()``, the client hangs up, or ``never_loads_s``): ``load`` never fires;
+- ``crashes-tab``: a script that fills the V8 heap with double arrays until the renderer dies of
+  out-of-memory (about 4 GB and 4-12 s on Chromium 156); Playwright reports "Page crashed" and
+  other tabs of the same context carry on;
+- ``huge-page``: a real sample profile under another name, padded to ``huge_page_bytes`` (10 MiB)
+  of visible text;
+- ``redirect-loop``: a 302 to itself, so Chromium gives up with ``net::ERR_TOO_MANY_REDIRECTS``.
+
+``rate_limit(status=999, after=N, count=M)`` lets N more profile-page requests (``/in/<id>/``, any
+ID; activity pages are never counted nor refused) through, refuses the M after them with
+``status`` (999 "Request denied" or 429 "Too Many Requests"), then relays again. ``stats()`` counts
+requests, forwarded requests and faults served (by fault ID, and ``"rate-limit:<status>"``). Both
+ends must be loopback: the site never binds to or forwards to another address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import http.client
+import ipaddress
+import socket
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import TypedDict, cast
+
+from linkedin_assets.sample_site._build import render_profile
+from linkedin_assets.sample_site._people import PEOPLE
+from linkedin_assets.sample_site._render_common import activity_page
+from linkedin_assets.sample_site.server import normalise_slug
+
+__all__ = [
+    "FAULT_CRASHES_TAB",
+    "FAULT_HUGE_PAGE",
+    "FAULT_IDS",
+    "FAULT_NEVER_LOADS",
+    "FAULT_REDIRECT_LOOP",
+    "FaultSite",
+    "FaultSiteStats",
+]
+
+FAULT_NEVER_LOADS = "never-loads"
+FAULT_CRASHES_TAB = "crashes-tab"
+FAULT_HUGE_PAGE = "huge-page"
+FAULT_REDIRECT_LOOP = "redirect-loop"
+FAULT_IDS = (FAULT_NEVER_LOADS, FAULT_CRASHES_TAB, FAULT_HUGE_PAGE, FAULT_REDIRECT_LOOP)
+
+HUGE_PAGE_BYTES = 10 * 1024 * 1024
+NEVER_LOADS_S = 120.0
+DRIP_INTERVAL_S = 1.0
+UPSTREAM_TIMEOUT_S = 30.0
+HTML = "text/html; charset=utf-8"
+RATE_LIMIT_REASONS = {999: "Request denied", 429: "Too Many Requests"}
+# Per-connection headers belong to each hop, and the site recomputes the body's framing.
+HOP_BY_HOP = frozenset(
+    {
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+        "upgrade", "content-length",
+    }
+)  # fmt: skip
+
+NEVER_LOADS_START = (
+    b'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    b"<title>Loading | LinkedIn</title>\n</head>\n<body>\n<main><h1>Loading"
+)
+# Tight allocation of 8 MB double arrays that stay reachable: V8 cannot collect them, hits its
+# heap limit and kills the renderer ("Aw, Snap! Out of memory"). It runs in <head>, so the parser
+# is blocked and `load` never fires before the crash.
+CRASH_PAGE = b"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Crashes the tab | LinkedIn</title>
+<script>
+const hoard = [];
+for (let i = 0; ; i++) hoard.push(new Array(1e6).fill(i + 0.5));
+</script>
+</head>
+<body><main><h1>This tab should have crashed</h1></main></body>
+</html>
+"""
+PADDING_SENTENCE = (
+    "Padding line {n:07d}: quarterly notes on kiln schedules, freight manifests and data "
+    "contracts, repeated on purpose so that the page weighs ten megabytes. "
+)
+
+
+class FaultSiteStats(TypedDict):
+    requests: int
+    forwarded: int
+    faults: dict[str, int]
+
+
+def huge_pages(size: int = HUGE_PAGE_BYTES) -> tuple[bytes, bytes]:
+    """(profile page, activity page) of a sample person renamed, each padded to ``size`` bytes."""
+    template = next(p for p in PEOPLE if p.era.startswith("logged_out"))
+    person = dataclasses.replace(template, profile_id=FAULT_HUGE_PAGE, name="Hugo Pagewright")
+    return _padded(render_profile(person), size), _padded(activity_page(person), size)
+
+
+def _padded(html: str, size: int) -> bytes:
+    """``html`` with paragraphs of text added at the end of its body, up to ``size`` bytes."""
+    head, tail = html.encode("utf-8").rsplit(b"</body>", 1)
+    opening, closing = b'<section class="card fault-padding">\n', b"</section>\n</body>" + tail
+    room = size - len(head) - len(opening) - len(closing)
+    lines: list[bytes] = []
+    n = 0
+    while True:
+        line = f"<p>{PADDING_SENTENCE.format(n=n)}</p>\n".encode()
+        if len(line) > room:
+            break
+        lines.append(line)
+        room -= len(line)
+        n += 1
+    return head + opening + b"".join(lines) + closing
+
+
+def _require_loopback(host: str, what: str) -> None:
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(f"{what} {host!r} is not a loopback address; FaultSite stays local")
+
+
+@dataclasses.dataclass
+class _RateLimit:
+    status: int
+    after: int
+    count: int
+    seen: int = 0
+
+
+class FaultSite:
+    """A loopback HTTP site relaying to ``upstream`` except for the fault profiles."""
+
+    def __init__(
+        self,
+        upstream: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        never_loads_s: float = NEVER_LOADS_S,
+        huge_page_bytes: int = HUGE_PAGE_BYTES,
+    ) -> None:
+        parsed = urllib.parse.urlsplit(upstream)
+        if parsed.scheme != "http" or not parsed.hostname:
+            raise ValueError(f"upstream {upstream!r} must be http://127.0.0.1:<port>")
+        _require_loopback(parsed.hostname, "upstream")
+        _require_loopback(host, "listen address")
+        self.upstream = (parsed.hostname, parsed.port or 80)
+        self.never_loads_s = never_loads_s
+        self._huge_page_bytes = huge_page_bytes
+        self._huge: tuple[bytes, bytes] | None = None
+        self._address = (host, port)
+        self._lock = threading.Lock()
+        self._rate_limit: _RateLimit | None = None
+        self._requests = 0
+        self._forwarded = 0
+        self._faults: Counter[str] = Counter()
+        self._connections: set[socket.socket] = set()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FaultSite is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://[{host}]:{port}" if ":" in str(host) else f"http://{host}:{port}"
+
+    def rate_limit(self, status: int = 999, after: int = 0, count: int = 1) -> None:
+        """Let ``after`` more profile-page requests through, then refuse ``count`` of them."""
+        if after < 0 or count < 0:
+            raise ValueError("after and count cannot be negative")
+        if not 400 <= status <= 999:
+            raise ValueError(f"status {status} is not an error status")
+        with self._lock:
+            self._rate_limit = _RateLimit(status, after, count)
+
+    def clear_rate_limit(self) -> None:
+        with self._lock:
+            self._rate_limit = None
+
+    def stats(self) -> FaultSiteStats:
+        with self._lock:
+            return {
+                "requests": self._requests,
+                "forwarded": self._forwarded,
+                "faults": dict(self._faults),
+            }
+
+    def start(self) -> FaultSite:
+        if self._server is not None:
+            raise RuntimeError("FaultSite is already started")
+        self._stopping.clear()
+        self._server = _Server(self._address, self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="fault-site",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()  # ends never-loads answers
+        server.shutdown()
+        with self._lock:
+            connections = list(self._connections)
+        # Idle keep-alive connections would otherwise keep their handler threads reading.
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FaultSite:
+        return self.start()
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _decide(self, path: str) -> str | None:
+        """The fault to serve for a request path (counted), or ``None`` to forward it."""
+        profile_id, is_profile_page = _profile_of(path)
+        with self._lock:
+            self._requests += 1
+            limit = self._rate_limit
+            if is_profile_page and limit is not None:
+                limit.seen += 1
+                if limit.after < limit.seen <= limit.after + limit.count:
+                    key = f"rate-limit:{limit.status}"
+                    self._faults[key] += 1
+                    return key
+            if profile_id in FAULT_IDS:
+                self._faults[profile_id] += 1
+                return profile_id
+        return None
+
+    def _huge_page(self, activity: bool) -> bytes:
+        with self._lock:
+            if self._huge is None:
+                self._huge = huge_pages(self._huge_page_bytes)
+            return self._huge[1 if activity else 0]
+
+    def _count_forwarded(self) -> None:
+        with self._lock:
+            self._forwarded += 1
+
+    def _track(self, connection: socket.socket, open_: bool) -> None:
+        with self._lock:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+
+def _profile_of(path: str) -> tuple[str | None, bool]:
+    """(normalised profile ID or None, whether it is the profile page itself) of a path."""
+    parts = [part for part in urllib.parse.urlsplit(path).path.split("/") if part]
+    if len(parts) < 2 or parts[0] != "in":
+        return None, False
+    try:
+        profile_id = normalise_slug(parts[1])
+    except UnicodeDecodeError:
+        return None, False
+    return profile_id, len(parts) == 2
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], site: FaultSite) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.site = site
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would look the host's name up (socket.getfqdn); not needed here.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Browsers hang up on this site by design (timeouts, crashes); only real bugs are printed.
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    @property
+    def site(self) -> FaultSite:
+        return cast(_Server, self.server).site
+
+    def setup(self) -> None:
+        super().setup()
+        self.site._track(self.connection, open_=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.site._track(self.connection, open_=False)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass  # quiet: tests read the site's stats(), not its log
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    do_HEAD = do_GET
+
+    def _answer(self) -> None:
+        fault = self.site._decide(self.path)
+        activity = not _profile_of(self.path)[1]
+        if fault is None:
+            self._forward()
+        elif fault.startswith("rate-limit:"):
+            self._refuse(int(fault.rsplit(":", 1)[1]))
+        elif fault == FAULT_NEVER_LOADS:
+            self._never_load()
+        elif fault == FAULT_CRASHES_TAB:
+            self._respond(200, [("Content-Type", HTML)], CRASH_PAGE)
+        elif fault == FAULT_HUGE_PAGE:
+            self._respond(200, [("Content-Type", HTML)], self.site._huge_page(activity))
+        else:
+            location = urllib.parse.urlsplit(self.path).path
+            self._respond(302, [("Location", location), ("Content-Type", HTML)], b"")
+
+    def _forward(self) -> None:
+        host, port = self.site.upstream
+        upstream = http.client.HTTPConnection(host, port, timeout=UPSTREAM_TIMEOUT_S)
+        try:
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            headers.pop("Host", None)
+            upstream.request(self.command, self.path, headers=headers)
+            response = upstream.getresponse()
+            payload = response.read()
+        except OSError as exc:
+            message = f"FaultSite could not reach {host}:{port}: {type(exc).__name__}".encode()
+            self._respond(502, [("Content-Type", "text/plain")], message)
+            return
+        finally:
+            upstream.close()
+        self.site._count_forwarded()
+        relayed = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP]
+        length = response.getheader("Content-Length") if self.command == "HEAD" else None
+        self._respond(response.status, relayed, payload, response.reason, length)
+
+    def _refuse(self, status: int) -> None:
+        reason = RATE_LIMIT_REASONS.get(status, "Request denied")
+        body = (
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{reason}</title>'
+            f"</head><body><h1>{reason}</h1><p>{reason}: you are making a very high number of "
+            "page requests. Please try again later.</p></body></html>\n"
+        ).encode()
+        headers = [("Content-Type", HTML), ("Retry-After", "1")]
+        self._respond(status, headers, body, reason)
+
+    def _never_load(self) -> None:
+        self.send_response_only(200)
+        for name, value in (
+            ("Content-Type", HTML),
+            ("Cache-Control", "no-store"),
+            ("Transfer-Encoding", "chunked"),
+        ):
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True
+        if self.command == "HEAD":
+            return
+        deadline = time.monotonic() + self.site.never_loads_s
+        try:
+            self._chunk(NEVER_LOADS_START)
+            # A space a second: the page stays unfinished, and a client that hung up is noticed.
+            while not self.site._stopping.wait(DRIP_INTERVAL_S) and time.monotonic() < deadline:
+                self._chunk(b" ")
+        except OSError:
+            return
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _respond(
+        self,
+        status: int,
+        headers: list[tuple[str, str]],
+        payload: bytes,
+        reason: str | None = None,
+        length: str | None = None,
+    ) -> None:
+        self.send_response_only(status, reason if reason is not None else _reason(status))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", length or str(len(payload)))
+        if status in (301, 302, 303, 307, 308):
+            self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+
+def _reason(status: int) -> str:
+    if status in RATE_LIMIT_REASONS:
+        return RATE_LIMIT_REASONS[status]
+    with contextlib.suppress(ValueError):
+        return HTTPStatus(status).phrase
+    return ""
