@@ -54,6 +54,8 @@ __all__ = [
     "FAULT_REDIRECT_LOOP",
     "FaultSite",
     "FaultSiteStats",
+    "HUGE_PAGE_BYTES",
+    "huge_pages",
 ]
 
 FAULT_NEVER_LOADS = "never-loads"
