@@ -51,6 +51,9 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             return dg.EnvVar(name)  # unset: Dagster names the missing variable at launch
         return default
 
+    def number(name: str, default: float) -> Any:
+        return dg.EnvVar.int(name) if environ.get(name) else default
+
     region = first_set("AWS_REGION", "AWS_DEFAULT_REGION", default=DEFAULT_REGION, environ=environ)
     # Outside local, unset endpoint and credentials are left to boto3's own chain, which reads
     # AWS_ENDPOINT_URL, AWS_PROFILE, the credential variables or the instance role itself.
@@ -62,11 +65,14 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
         credentials = {"aws_access_key_id": None, "aws_secret_access_key": None}
     endpoint = var("AWS_ENDPOINT_URL") if local else None
     kms_key = var("S3_KMS_KEY_ID")
-    s3 = S3Resource(region_name=region, endpoint_url=endpoint, **credentials)
+    # AWS_MAX_ATTEMPTS is the standard variable; total attempts, the first one included.
+    s3 = S3Resource(
+        region_name=region,
+        endpoint_url=endpoint,
+        max_attempts=number("AWS_MAX_ATTEMPTS", 10),
+        **credentials,
+    )
     local_inbox = str(local_data_dir(environ) / "inbox") if local else None
-
-    def number(name: str, default: float) -> Any:
-        return dg.EnvVar.int(name) if environ.get(name) else default
 
     return {
         "browser": BrowserResource(

@@ -2,9 +2,11 @@
 
 Files are ``.txt`` (one URL a line; blank lines and ``#`` comment lines ignored) or ``.csv`` with a
 header that has a ``url`` column and optionally a ``status`` column. A UTF-8 byte-order mark and
-CRLF line ends are fine. Every rejected line is reported with its file, line number, input and
-reason; the good lines of the same file still count. A file that is not UTF-8 text is rejected
-whole, once: the cursor remembers its version so it is not read again until it changes.
+CRLF line ends are fine (lines end at LF, CRLF or CR, nothing else). Every rejected line is
+reported with its file, line number, input and reason; the good lines of the same file still count,
+also after a malformed CSV record such as an unbalanced quote. A file that is not UTF-8 text is
+rejected whole, once: the cursor remembers its version so it is not read again until it changes.
+A file with no profile URL at all (empty, only comments) is reported too.
 """
 
 from __future__ import annotations
@@ -150,22 +152,19 @@ def _csv_rows(name: str, text: str) -> Iterator[tuple[int, str | Rejected, str |
                 return
             except csv.Error as exc:
                 last = start + reader.line_num
-                if last == len(lines) and "unexpected end of data" in str(exc):
-                    # The record runs to the end of the file: blame its first line and read on
-                    # from the next one, so the good lines after an unbalanced quote still count.
-                    reason = (
-                        f"unbalanced quote: the quoted field opened on line {first} is never closed"
-                    )
-                    yield (
-                        first,
-                        Rejected(name, first, _shown_lines(lines, first, first), reason),
-                        None,
-                    )
-                    start = first
-                    break
-                reason = f"malformed CSV record ({exc})"
-                yield last, Rejected(name, last, _shown_lines(lines, first, last), reason), None
-                continue
+                message = str(exc)
+                at_end = "unexpected end of data" in message
+                if not at_end and (last == first or "field limit" in message):
+                    reason = f"malformed CSV record ({message})"
+                    yield last, Rejected(name, last, _shown_lines(lines, first, last), reason), None
+                    continue
+                # A quote opened on line `first` swallowed the lines after it: blame that line
+                # alone and read on from the next, so the good lines after it still count.
+                runs = "is never closed" if at_end else f"runs into line {last} ({message})"
+                reason = f"unbalanced quote: the quoted field opened on line {first} {runs}"
+                yield first, Rejected(name, first, _shown_lines(lines, first, first), reason), None
+                start = first
+                break
             number = start + reader.line_num
             if header is None:
                 if not any(cell.strip() for cell in row):

@@ -1,4 +1,5 @@
-"""Text helpers: every value the extractor returns passes through `clean` or `line`.
+"""Text helpers: every value the extractor returns passes through `clean` or `line`, every
+link through `post_url`.
 
 Regexes here only ever see plain text that selectolax already pulled out of text nodes.
 """

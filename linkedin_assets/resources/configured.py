@@ -39,15 +39,15 @@ class BrowserResource(dg.ConfigurableResource):
     storage_state_path: str | None = Field(
         default=None, description="Playwright storage-state file of a signed-in session (secret)."
     )
-    navigation_timeout_s: float = Field(default=30.0, description="Per page load and screenshot.")
-    max_page_mb: float = Field(default=8.0, description="Larger pages fail their profile.")
+    navigation_timeout_s: int = Field(default=30, description="Per page load and screenshot, s.")
+    max_page_mb: int = Field(default=8, description="Larger pages fail their profile.")
     max_consecutive_blocks: int = Field(
         default=3,
         description="After this many rate-limited profiles in a row the run stops visiting the "
         "site; the rest wait for a later run.",
     )
-    block_backoff_s: float = Field(
-        default=30.0, description="First pause after a rate-limited profile; doubles each time."
+    block_backoff_s: int = Field(
+        default=30, description="First pause (s) after a rate-limited profile; doubles each time."
     )
     base_url: str = Field(
         default="https://www.linkedin.com",
@@ -141,7 +141,7 @@ class ProfileIndexResource(dg.ConfigurableResource):
     aws_access_key_id: str | None = None
     aws_secret_access_key: str | None = None
     aws_session_token: str | None = None
-    max_attempts: int = 8
+    max_attempts: int = 10
 
     def open(self, attempt_log: AttemptLog | None = None) -> DynamoDBIndexStore:
         settings = ClientSettings(
@@ -167,8 +167,8 @@ class AutomationSettings(dg.ConfigurableResource):
     max_lines_per_tick: int = Field(
         default=50_000, description="Inbox lines taken in per sensor tick; the rest waits."
     )
-    refresh_max_age_days: float = Field(
-        default=30.0, description="Profiles older than this are captured again."
+    refresh_max_age_days: int = Field(
+        default=30, description="Profiles older than this (days) are captured again."
     )
     refresh_max_profiles_per_tick: int = Field(
         default=2_000, description="At most this many profiles per schedule tick, oldest first."

@@ -1,0 +1,160 @@
+"""The fault suite: a batched run over a generated sample site, through the fault proxy in front of
+moto's server, then every profile verified. Used by the integration test and by
+``benchmarks/fault_suite.py``, which prints the figures."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from botocore.retries.standard import ExponentialBackoff
+
+from linkedin_assets import intake
+from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local_stack import LocalStack, StackSettings
+from linkedin_assets.partitions import partition_range_tags
+from linkedin_assets.profile_store_audit import FAILING_KINDS, audit_findings, collect
+from linkedin_assets.run_report import run_rows
+from linkedin_assets.sample_site import SampleSite
+from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
+from linkedin_assets.testing.generated_site import generate_site
+
+
+@dataclass
+class SuiteResult:
+    profiles: int
+    complete: int  # all four assets and all three checks passed
+    lost: list[str]
+    injected: dict[str, int]
+    requests: int
+    run_figures: dict[str, Any]
+    inconsistencies: dict[str, int]
+    seconds: float
+    run_success: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def scaled_backoff(scale: float) -> Iterator[None]:
+    """Shorten botocore's waits between attempts; which errors it retries, and how often, stay its
+    own. For tests that cannot wait minutes; the figures script waits for real (scale 1)."""
+    original = ExponentialBackoff.delay_amount
+    if scale != 1.0:
+        ExponentialBackoff.delay_amount = lambda self, context: original(self, context) * scale  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ExponentialBackoff.delay_amount = original  # type: ignore[method-assign]
+
+
+def stack_environment(workdir: Path) -> dict[str, str]:
+    return {
+        "LINKEDIN_ASSETS_ENV": "local",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",
+        "LINKEDIN_BASE_URL": f"http://127.0.0.1:{free_port()}",
+        "AWS_ACCESS_KEY_ID": "fault-suite",
+        "AWS_SECRET_ACCESS_KEY": "fault-suite",
+        "AWS_REGION": "us-west-2",
+        "S3_SCREENSHOT_BUCKET_NAME": "fault-suite",
+        "DYNAMODB_PROFILE_TABLE": "fault-suite",
+        "LINKEDIN_ASSETS_DATA_DIR": str(workdir),
+        "DAGSTER_HOME": str(workdir / "dagster_home"),
+    }
+
+
+def run_fault_suite(
+    workdir: Path,
+    *,
+    count: int = 200,
+    rules: list[FaultRule],
+    seed: int = 7,
+    backoff_scale: float = 1.0,
+    log: Callable[[str], None] = lambda line: None,
+) -> SuiteResult:
+    """Generate ``count`` profiles, run them all in one batched run with ``rules`` injected on the
+    way to S3/DynamoDB, then check every profile and audit the store without faults."""
+    pages = workdir / "site"
+    ids = generate_site(pages, count, seed)
+    environ = stack_environment(workdir)
+    moto_url = environ["AWS_ENDPOINT_URL"]
+    site_host_port = environ["LINKEDIN_BASE_URL"].rsplit(":", 1)
+    with (
+        environment(environ),
+        SampleSite(port=int(site_host_port[1]), pages_dir=pages),
+        LocalStack(StackSettings.from_environ(environ), persist=False),
+        FaultProxy(moto_url, seed=seed) as proxy,
+        dg.instance_for_test() as instance,
+        scaled_backoff(backoff_scale),
+    ):
+        os.environ["AWS_ENDPOINT_URL"] = proxy.url  # the pipeline talks to S3 through the faults
+        defs = build_definitions("local")
+        intake.register(instance, None, ids, base_url=environ["LINKEDIN_BASE_URL"])
+        proxy.set_rules(rules)
+        log(f"{count} profiles, one batched run, faults: {rules}")
+        started = time.monotonic()
+        result = defs.resolve_job_def("profile_pipeline_job").execute_in_process(
+            instance=instance,
+            tags=partition_range_tags(instance, ids),
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            raise_on_error=False,
+        )
+        seconds = time.monotonic() - started
+        proxy.clear()
+        stats = proxy.stats()
+        rows = run_rows(instance, result.run_id, ids)
+        complete = [
+            r.profile_id for r in rows
+            if len(r.materialized) == 4 and len(r.checks) == 3 and not r.failed_checks
+        ]  # fmt: skip
+        [observation] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=1).records
+        figures = {k: v.value for k, v in observation.asset_observation.metadata.items()}
+        os.environ["AWS_ENDPOINT_URL"] = moto_url  # the audit reads the store as it is
+        with defs.resources["profile_storage"].process_config_and_initialize_cm() as resource:
+            storage = resource.open()
+        with defs.resources["profile_index_store"].process_config_and_initialize_cm() as resource:
+            index = resource.open()
+        objects = collect(storage, set(ids))
+        items = {i["profile_id"]: i for i in index.scan(["text_s3_key", "text_sha256"])}
+        findings = audit_findings(
+            **objects,
+            index_items=items,
+            materialized=set(ids),
+            profile_key=storage.layout.profile_key,
+        )
+    counts = {kind: sum(f.kind == kind for f in findings) for kind in FAILING_KINDS}
+    return SuiteResult(
+        profiles=count,
+        complete=len(complete),
+        lost=sorted(set(ids) - set(complete)),
+        injected=stats["injected"],
+        requests=stats["requests"],
+        run_figures=figures,
+        inconsistencies=counts,
+        seconds=seconds,
+        run_success=result.success,
+        extra={"failures": {r.profile_id: r.failure for r in rows if r.failure}},
+    )

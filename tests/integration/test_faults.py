@@ -1,0 +1,175 @@
+"""Faults injected for real: S3 and DynamoDB misbehaving behind the fault proxy in front of moto's
+server, and a site that misbehaves in front of the sample site, during real batched runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import boto3
+import dagster as dg
+import pytest
+
+from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local_stack import LocalStack, StackSettings
+from linkedin_assets.partitions import partition_range_tags
+from linkedin_assets.run_report import run_rows
+from linkedin_assets.sample_site import SampleSite, load_sample_profiles
+from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
+from linkedin_assets.testing.fault_site import (
+    FAULT_CRASHES_TAB,
+    FAULT_HUGE_PAGE,
+    FAULT_NEVER_LOADS,
+    FAULT_REDIRECT_LOOP,
+    FaultSite,
+)
+from linkedin_assets.testing.fault_suite import (
+    environment,
+    free_port,
+    run_fault_suite,
+    scaled_backoff,
+    stack_environment,
+)
+
+pytestmark = pytest.mark.integration
+OK = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"]
+
+
+def test_transient_s3_faults_lose_no_profile(tmp_path: Path) -> None:
+    rules = [
+        FaultRule("reset", 0.05, service="s3"),
+        FaultRule("error", 0.30, service="s3", status=503, code="SlowDown"),
+    ]
+    result = run_fault_suite(tmp_path, count=200, rules=rules, backoff_scale=0.02)
+    assert result.lost == [] and result.complete == 200, result.extra["failures"]
+    assert result.run_success
+    assert result.injected["error:503:SlowDown"] > 1000 and result.injected["reset"] > 100
+    assert all(count == 0 for count in result.inconsistencies.values()), result.inconsistencies
+    figures = result.run_figures
+    assert figures["uploaded"] == 200 and figures["failed"] == 0
+    assert (
+        figures["retried"] > 0 and figures["attempts"] > figures["uploaded"]
+    )  # visible in the metrics
+
+
+def run_through(
+    proxy_rules: list[FaultRule], ids: list[str], tmp_path: Path, **extra_env: str
+) -> tuple[dg.DagsterInstance, list, dict, FaultProxy]:
+    environ = {**stack_environment(tmp_path), **extra_env}
+    moto_url = environ["AWS_ENDPOINT_URL"]
+    with (
+        environment(environ),
+        LocalStack(StackSettings.from_environ(environ), persist=False),
+        FaultProxy(moto_url) as proxy,
+        scaled_backoff(0.02),
+    ):
+        os.environ["AWS_ENDPOINT_URL"] = proxy.url
+        instance = dg.DagsterInstance.ephemeral()
+        instance.add_dynamic_partitions("profiles", ids)
+        proxy.set_rules(proxy_rules)
+        result = (
+            build_definitions("local")
+            .resolve_job_def("profile_pipeline_job")
+            .execute_in_process(
+                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
+            )
+        )
+        proxy.clear()
+        rows = run_rows(instance, result.run_id, ids)
+        kwargs = dict(
+            endpoint_url=moto_url,
+            region_name="us-west-2",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        items = {
+            pid: boto3.client("dynamodb", **kwargs)
+            .get_item(TableName=environ["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}})
+            .get("Item")
+            for pid in ids
+        }
+        return instance, rows, items, proxy
+
+
+def test_403_on_the_profiles_prefix_is_not_retried_and_the_index_says_so(tmp_path: Path) -> None:
+    ids = OK[:3]
+    bucket = stack_environment(tmp_path)["S3_SCREENSHOT_BUCKET_NAME"]
+    rule = FaultRule(
+        "error",
+        1.0,
+        service="s3",
+        operation="PUT",
+        path_prefix=f"/{bucket}/profiles/",
+        status=403,
+        code="AccessDenied",
+    )
+    _, rows, items, proxy = run_through([rule], ids, tmp_path)
+    denied = proxy.stats()["injected"]["error:403:AccessDenied"]
+    assert denied == len(ids)  # one PUT per profile: a 403 is never retried
+    for row in rows:
+        assert row.failure is not None and row.failure["stage"] == "profile_json"
+        assert (
+            "AccessDenied (HTTP 403)" in row.failure["error"]
+            and "after 1 attempt(s)" in row.failure["error"]
+        )
+        assert "profile_screenshots" in row.materialized
+        item = items[row.profile_id]
+        assert (
+            item["text_upload_failed"]["BOOL"] is True
+            and "AccessDenied" in item["text_upload_error"]["S"]
+        )
+
+
+def test_dynamodb_throttling_is_retried_and_nothing_is_lost(tmp_path: Path) -> None:
+    ids = OK[:4]
+    rule = FaultRule(
+        "error",
+        0.5,
+        service="dynamodb",
+        operation="UpdateItem",
+        status=400,
+        code="ThrottlingException",
+    )
+    _, rows, items, proxy = run_through([rule], ids, tmp_path)
+    assert proxy.stats()["injected"].get("error:400:ThrottlingException", 0) > 0
+    for row in rows:
+        assert row.failure is None and "profile_index" in row.materialized
+        assert items[row.profile_id]["text_upload_failed"]["BOOL"] is False
+
+
+def test_browser_faults_fail_only_their_own_profile(tmp_path: Path) -> None:
+    environ = stack_environment(tmp_path)
+    site_port, fault_port = free_port(), int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
+    faulty = [FAULT_NEVER_LOADS, FAULT_CRASHES_TAB, FAULT_HUGE_PAGE, FAULT_REDIRECT_LOOP]
+    ids = [OK[0], *faulty, OK[1]]
+    with (
+        SampleSite(port=site_port) as site,
+        FaultSite(site.base_url, port=fault_port),
+        environment({**environ, "LINKEDIN_NAVIGATION_TIMEOUT_S": "20"}),
+        LocalStack(StackSettings.from_environ(environ), persist=False),
+    ):
+        instance = dg.DagsterInstance.ephemeral()
+        instance.add_dynamic_partitions("profiles", ids)
+        result = (
+            build_definitions("local")
+            .resolve_job_def("profile_pipeline_job")
+            .execute_in_process(
+                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
+            )
+        )
+        rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+    for pid in (OK[0], OK[1]):  # before and after the faults: the run went on
+        assert rows[pid].failure is None and len(rows[pid].materialized) == 4
+    expected = {
+        FAULT_NEVER_LOADS: "Timeout",
+        FAULT_CRASHES_TAB: "crash",
+        FAULT_HUGE_PAGE: "MB limit",
+        FAULT_REDIRECT_LOOP: "ERR_TOO_MANY_REDIRECTS",
+    }
+    for pid, words in expected.items():
+        failure = rows[pid].failure
+        assert failure is not None and failure["stage"] == "profile_screenshots", (pid, failure)
+        assert failure["kind"] == "capture_failed" and words.lower() in failure["error"].lower(), (
+            pid,
+            failure,
+        )
