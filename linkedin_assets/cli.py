@@ -84,6 +84,25 @@ def provision(env: str | None, check: bool, versioning: bool) -> None:
 
 
 @main.command()
+@click.argument("profile_ids", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Report what exists; delete nothing.")
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice(ENVIRONMENTS),
+    default=None,
+    help="Default: LINKEDIN_ASSETS_ENV.",
+)
+def forget(profile_ids: tuple[str, ...], dry_run: bool, env: str | None) -> None:
+    """Delete profiles' data everywhere: S3 objects, index items, Dagster partitions."""
+    from linkedin_assets.forget_command import run_forget
+    from linkedin_assets.settings import current_environment
+
+    console = Console(highlight=False, soft_wrap=True)
+    sys.exit(run_forget(env or current_environment(), list(profile_ids), dry_run, console))
+
+
+@main.command()
 @click.option("--no-persist", is_flag=True, help="Do not record or replay local data.")
 def stack(no_persist: bool) -> None:
     """Serve moto's S3/DynamoDB and the sample site on 127.0.0.1 until interrupted."""

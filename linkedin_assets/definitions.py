@@ -56,13 +56,16 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
 
     region = first_set("AWS_REGION", "AWS_DEFAULT_REGION", default=DEFAULT_REGION, environ=environ)
     # Outside local, unset endpoint and credentials are left to boto3's own chain, which reads
-    # AWS_ENDPOINT_URL, AWS_PROFILE, the credential variables or the instance role itself.
-    credentials = {
-        "aws_access_key_id": LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"],
-    }
-    if not local or environ.get("AWS_ACCESS_KEY_ID") or environ.get("AWS_PROFILE"):
-        credentials = {"aws_access_key_id": None, "aws_secret_access_key": None}
+    # AWS_ENDPOINT_URL, AWS_PROFILE, the credential variables or the instance role itself. Local
+    # always uses its fixed, non-secret values: moto needs no real ones, and its recording writes
+    # request headers (the access key ID, a session token) to disk.
+    credentials: dict[str, str | None] = {"aws_access_key_id": None, "aws_secret_access_key": None}
+    if local:
+        credentials = {
+            "aws_access_key_id": LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": None,
+        }
     endpoint = var("AWS_ENDPOINT_URL") if local else None
     kms_key = var("S3_KMS_KEY_ID")
     # AWS_MAX_ATTEMPTS is the standard variable; total attempts, the first one included.

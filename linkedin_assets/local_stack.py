@@ -23,6 +23,7 @@ from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.provisioning import ensure_bucket, ensure_table
 from linkedin_assets.resources.aws import ClientSettings, build_client
 from linkedin_assets.sample_site import SampleSite
+from linkedin_assets.settings import LOCAL_DEFAULTS
 
 RECORDING_FILE = "moto-recording.jsonl"
 START_TIMEOUT_S = 30.0
@@ -48,8 +49,9 @@ class StackSettings:
             table=environ["DYNAMODB_PROFILE_TABLE"],
             region=environ.get("AWS_REGION", "us-west-2"),
             data_dir=Path(environ.get("LINKEDIN_ASSETS_DATA_DIR", ".local-data")).resolve(),
-            access_key=environ["AWS_ACCESS_KEY_ID"],
-            secret_key=environ["AWS_SECRET_ACCESS_KEY"],
+            # Never the shell's credentials: moto needs none, and its recording keeps headers.
+            access_key=LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"],
+            secret_key=LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"],
         )
 
 

@@ -33,6 +33,9 @@ LOCAL_DEFAULTS: Final[Mapping[str, str]] = {
 }
 
 
+LOCAL_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+
+
 def current_environment(environ: Mapping[str, str] | None = None) -> str:
     """The environment named by ``LINKEDIN_ASSETS_ENV``; fail loudly on anything unknown."""
     environ = os.environ if environ is None else environ
@@ -71,7 +74,8 @@ def local_data_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """Fill the local defaults into ``environ`` (``os.environ`` by default) where unset.
+    """Fill the local defaults into ``environ`` (``os.environ`` by default) where unset; the AWS
+    credentials are always the local ones.
 
     Used by the local stack and the demo, which start the endpoints these values point at.
     """
@@ -79,6 +83,12 @@ def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str
     assert environ is not None
     for name, value in LOCAL_DEFAULTS.items():
         environ.setdefault(name, value)
+    # The local stack never gets the shell's real AWS credentials: moto needs none, and its
+    # recording would write them to disk.
+    for name in LOCAL_CREDENTIALS:
+        environ[name] = LOCAL_DEFAULTS[name]
+    for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
+        environ.pop(name, None)
     environ.setdefault("DAGSTER_HOME", str(local_data_dir(environ) / "dagster_home"))
     return dict(environ)
 

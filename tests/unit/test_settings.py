@@ -23,6 +23,21 @@ def test_env_or_returns_an_envvar_only_when_set() -> None:
     assert type(env_or("X", "d", {"X": "v"})).__name__ == "EnvVar"
 
 
+def test_local_never_keeps_the_shells_real_aws_credentials() -> None:
+    environ = {
+        "AWS_ACCESS_KEY_ID": "AKIAREALKEY",
+        "AWS_SECRET_ACCESS_KEY": "real",
+        "AWS_SESSION_TOKEN": "t",
+        "AWS_PROFILE": "prod",
+    }
+    apply_local_defaults(environ)
+    assert (
+        environ["AWS_ACCESS_KEY_ID"] == "local-not-a-secret"
+        and environ["AWS_SECRET_ACCESS_KEY"] == "local-not-a-secret"
+    )
+    assert "AWS_SESSION_TOKEN" not in environ and "AWS_PROFILE" not in environ
+
+
 def test_local_defaults_do_not_override_what_is_set() -> None:
     environ = {"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "LINKEDIN_ASSETS_DATA_DIR": "/tmp/x"}
     apply_local_defaults(environ)
