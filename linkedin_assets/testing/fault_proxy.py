@@ -34,18 +34,18 @@ import ipaddress
 import json
 import random
 import socket
-import socketserver
 import struct
-import sys
 import threading
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Literal, TypedDict, cast
 from xml.sax.saxutils import escape
+
+from linkedin_assets.testing._http import LoopbackServer
 
 Fault = Literal["error", "reset", "stall", "latency"]
 Service = Literal["s3", "dynamodb"]
@@ -249,23 +249,10 @@ class FaultProxy:
                 self._connections.discard(connection)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(LoopbackServer):
     def __init__(self, address: tuple[str, int], proxy: FaultProxy) -> None:
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.proxy = proxy
         super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind would look the host's name up (socket.getfqdn); not needed here.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Clients hang up on the proxy by design (timeouts, resets); only real bugs are printed.
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):

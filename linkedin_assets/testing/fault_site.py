@@ -30,14 +30,12 @@ import dataclasses
 import http.client
 import ipaddress
 import socket
-import socketserver
-import sys
 import threading
 import time
 import urllib.parse
 from collections import Counter
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import TypedDict, cast
 
@@ -45,6 +43,7 @@ from linkedin_assets.sample_site._build import render_profile
 from linkedin_assets.sample_site._people import PEOPLE
 from linkedin_assets.sample_site._render_common import activity_page
 from linkedin_assets.sample_site.server import normalise_slug
+from linkedin_assets.testing._http import LoopbackServer
 
 __all__ = [
     "FAULT_CRASHES_TAB",
@@ -296,23 +295,10 @@ def _profile_of(path: str) -> tuple[str | None, bool]:
     return profile_id, len(parts) == 2
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(LoopbackServer):
     def __init__(self, address: tuple[str, int], site: FaultSite) -> None:
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.site = site
         super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind would look the host's name up (socket.getfqdn); not needed here.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # Browsers hang up on this site by design (timeouts, crashes); only real bugs are printed.
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -173,3 +173,40 @@ def test_browser_faults_fail_only_their_own_profile(tmp_path: Path) -> None:
             pid,
             failure,
         )
+
+
+def test_rate_limiting_backs_off_stops_visiting_and_defers_the_rest(tmp_path: Path) -> None:
+    environ = {
+        **stack_environment(tmp_path),
+        "LINKEDIN_MAX_CONSECUTIVE_BLOCKS": "2",
+        "LINKEDIN_BLOCK_BACKOFF_S": "1",
+    }
+    site_port, fault_port = free_port(), int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
+    ids = OK[:6]
+    with (
+        SampleSite(port=site_port) as site,
+        FaultSite(site.base_url, port=fault_port) as front,
+        environment(environ),
+        LocalStack(StackSettings.from_environ(environ), persist=False),
+    ):
+        front.rate_limit(
+            status=999, after=1, count=100
+        )  # the site starts refusing after one profile
+        instance = dg.DagsterInstance.ephemeral()
+        instance.add_dynamic_partitions("profiles", ids)
+        result = (
+            build_definitions("local")
+            .resolve_job_def("profile_pipeline_job")
+            .execute_in_process(
+                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
+            )
+        )
+        rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+        refused = front.stats()["faults"].get("rate-limit:999", 0)
+    assert result.success  # nothing failed: the rest is simply for a later run
+    assert len(rows[ids[0]].materialized) == 4
+    assert refused == 2  # two refusals in a row, then no more visits
+    for pid in ids[1:3]:
+        assert rows[pid].deferred and "HTTP 999" in rows[pid].deferred and rows[pid].failure is None
+    for pid in ids[3:]:
+        assert rows[pid].deferred and "not visited" in rows[pid].deferred
