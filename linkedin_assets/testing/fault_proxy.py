@@ -28,24 +28,19 @@ forwards to another address, and raises ``ValueError`` naming it.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import ipaddress
 import json
 import random
 import socket
 import struct
-import threading
-import urllib.parse
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from types import TracebackType
 from typing import Literal, TypedDict, cast
 from xml.sax.saxutils import escape
 
-from linkedin_assets.testing._http import LoopbackServer
+from linkedin_assets.testing._http import LoopbackServer, LoopbackService
 
 Fault = Literal["error", "reset", "stall", "latency"]
 Service = Literal["s3", "dynamodb"]
@@ -125,37 +120,17 @@ def error_body(rule: FaultRule, service: Service) -> tuple[str, bytes]:
     return "application/xml", xml.encode()
 
 
-def _require_loopback(host: str, what: str) -> None:
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ValueError(f"{what} {host!r} is not a loopback address; FaultProxy stays local")
-
-
-class FaultProxy:
+class FaultProxy(LoopbackService):
     """A loopback HTTP proxy to ``upstream`` that injects the faults its rules ask for."""
 
     def __init__(self, upstream: str, host: str = "127.0.0.1", port: int = 0, seed: int = 0):
-        parsed = urllib.parse.urlsplit(upstream)
-        if parsed.scheme != "http" or not parsed.hostname:
-            raise ValueError(f"upstream {upstream!r} must be http://127.0.0.1:<port>")
-        _require_loopback(parsed.hostname, "upstream")
-        _require_loopback(host, "listen address")
-        self.upstream = (parsed.hostname, parsed.port or 80)
-        self._address = (host, port)
+        super().__init__(upstream, host, port)
         self._random = random.Random(seed)
-        self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
         self._fired: list[int] = []
         self._requests = 0
         self._forwarded = 0
         self._injected: Counter[str] = Counter()
-        self._connections: set[socket.socket] = set()
-        self._stopping = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -181,40 +156,8 @@ class FaultProxy:
                 "injected": dict(self._injected),
             }
 
-    def start(self) -> FaultProxy:
-        if self._server is not None:
-            raise RuntimeError("FaultProxy is already started")
-        self._stopping.clear()
-        self._server = _Server(self._address, self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        self._stopping.set()  # ends stalls and latencies early
-        server.shutdown()
-        with self._lock:
-            connections = list(self._connections)
-        # Idle keep-alive connections would otherwise keep their handler threads reading.
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FaultProxy:
-        return self.start()
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def _make_server(self) -> LoopbackServer:
+        return _Server(self._address, self)
 
     def _decide(
         self, service: Service, operation: str, path: str
@@ -240,13 +183,6 @@ class FaultProxy:
     def _count_forwarded(self) -> None:
         with self._lock:
             self._forwarded += 1
-
-    def _track(self, connection: socket.socket, open_: bool) -> None:
-        with self._lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
 
 
 class _Server(LoopbackServer):

@@ -28,22 +28,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import http.client
-import ipaddress
-import socket
-import threading
 import time
 import urllib.parse
 from collections import Counter
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from types import TracebackType
 from typing import TypedDict, cast
 
 from linkedin_assets.sample_site._build import render_profile
 from linkedin_assets.sample_site._people import PEOPLE
 from linkedin_assets.sample_site._render_common import activity_page
 from linkedin_assets.sample_site.server import normalise_slug
-from linkedin_assets.testing._http import LoopbackServer
+from linkedin_assets.testing._http import LoopbackServer, LoopbackService
 
 __all__ = [
     "FAULT_CRASHES_TAB",
@@ -133,15 +129,6 @@ def _padded(html: str, size: int) -> bytes:
     return head + opening + b"".join(lines) + closing
 
 
-def _require_loopback(host: str, what: str) -> None:
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ValueError(f"{what} {host!r} is not a loopback address; FaultSite stays local")
-
-
 @dataclasses.dataclass
 class _RateLimit:
     status: int
@@ -150,7 +137,7 @@ class _RateLimit:
     seen: int = 0
 
 
-class FaultSite:
+class FaultSite(LoopbackService):
     """A loopback HTTP site relaying to ``upstream`` except for the fault profiles."""
 
     def __init__(
@@ -162,25 +149,14 @@ class FaultSite:
         never_loads_s: float = NEVER_LOADS_S,
         huge_page_bytes: int = HUGE_PAGE_BYTES,
     ) -> None:
-        parsed = urllib.parse.urlsplit(upstream)
-        if parsed.scheme != "http" or not parsed.hostname:
-            raise ValueError(f"upstream {upstream!r} must be http://127.0.0.1:<port>")
-        _require_loopback(parsed.hostname, "upstream")
-        _require_loopback(host, "listen address")
-        self.upstream = (parsed.hostname, parsed.port or 80)
+        super().__init__(upstream, host, port)
         self.never_loads_s = never_loads_s
         self._huge_page_bytes = huge_page_bytes
         self._huge: tuple[bytes, bytes] | None = None
-        self._address = (host, port)
-        self._lock = threading.Lock()
         self._rate_limit: _RateLimit | None = None
         self._requests = 0
         self._forwarded = 0
         self._faults: Counter[str] = Counter()
-        self._connections: set[socket.socket] = set()
-        self._stopping = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
@@ -210,43 +186,8 @@ class FaultSite:
                 "faults": dict(self._faults),
             }
 
-    def start(self) -> FaultSite:
-        if self._server is not None:
-            raise RuntimeError("FaultSite is already started")
-        self._stopping.clear()
-        self._server = _Server(self._address, self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name="fault-site",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        self._stopping.set()  # ends never-loads answers
-        server.shutdown()
-        with self._lock:
-            connections = list(self._connections)
-        # Idle keep-alive connections would otherwise keep their handler threads reading.
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FaultSite:
-        return self.start()
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def _make_server(self) -> LoopbackServer:
+        return _Server(self._address, self)
 
     def _decide(self, path: str) -> str | None:
         """The fault to serve for a request path (counted), or ``None`` to forward it."""
@@ -274,13 +215,6 @@ class FaultSite:
     def _count_forwarded(self) -> None:
         with self._lock:
             self._forwarded += 1
-
-    def _track(self, connection: socket.socket, open_: bool) -> None:
-        with self._lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
 
 
 def _profile_of(path: str) -> tuple[str | None, bool]:
