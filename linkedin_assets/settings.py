@@ -48,16 +48,6 @@ def current_environment(environ: Mapping[str, str] | None = None) -> str:
     return name
 
 
-def env_or(name: str, default: str | None, environ: Mapping[str, str] | None = None) -> str | None:
-    """``dg.EnvVar(name)`` when the variable is set, else ``default``.
-
-    Dagster fails a run when an ``EnvVar`` is unset, so optional settings with a default are only
-    wired to their variable when it exists.
-    """
-    environ = os.environ if environ is None else environ
-    return dg.EnvVar(name) if environ.get(name) else default
-
-
 def first_set(*names: str, default: str, environ: Mapping[str, str] | None = None) -> str:
     """The first variable of ``names`` that is set, as an ``EnvVar``; else ``default``."""
     environ = os.environ if environ is None else environ

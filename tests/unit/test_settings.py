@@ -1,7 +1,7 @@
 import pytest
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.settings import apply_local_defaults, current_environment, env_or
+from linkedin_assets.settings import apply_local_defaults, current_environment
 
 
 @pytest.mark.parametrize(
@@ -16,11 +16,6 @@ def test_known_environments(value: str | None, expected: str) -> None:
 def test_unknown_environment_fails_loudly_naming_it(value: str) -> None:
     with pytest.raises(ConfigurationError, match=value):
         current_environment({"LINKEDIN_ASSETS_ENV": value})
-
-
-def test_env_or_returns_an_envvar_only_when_set() -> None:
-    assert env_or("X_UNSET", "d", {}) == "d"
-    assert type(env_or("X", "d", {"X": "v"})).__name__ == "EnvVar"
 
 
 def test_local_never_keeps_the_shells_real_aws_credentials() -> None:
