@@ -17,6 +17,7 @@ from linkedin_assets.intake_tick import IntakeTick, take_in
 from linkedin_assets.partitions import contiguous_ranges, profile_partitions, range_tags
 from linkedin_assets.pipeline import ALL_ASSETS, INDEX, JSON, profile_pipeline_job
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
+from linkedin_assets.settings import wants_running
 
 MAX_REJECTS_LOGGED = 50
 SOURCE_TAG = "linkedin-assets/source"
@@ -24,11 +25,8 @@ SOURCE_TAG = "linkedin-assets/source"
 
 def sensor_status(environ: dict[str, str], env: str) -> dg.DefaultSensorStatus:
     """Off in ``local`` unless ``PROFILE_URL_SENSOR_STATUS=running``; else on unless stopped."""
-    default = "stopped" if env == "local" else "running"
-    wanted = environ.get("PROFILE_URL_SENSOR_STATUS", default).strip().lower()
-    if wanted not in ("running", "stopped"):
-        raise ValueError(f"PROFILE_URL_SENSOR_STATUS={wanted!r} must be running or stopped")
-    return dg.DefaultSensorStatus.RUNNING if wanted == "running" else dg.DefaultSensorStatus.STOPPED
+    running = wants_running(environ, "PROFILE_URL_SENSOR_STATUS", env)
+    return dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED
 
 
 def run_requests(

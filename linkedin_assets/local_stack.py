@@ -6,7 +6,6 @@ replay it, which is how local data survives a restart. Both servers bind loopbac
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.loopback import is_loopback_host
 from linkedin_assets.provisioning import ensure_bucket, ensure_table
 from linkedin_assets.resources.aws import ClientSettings, build_client
 from linkedin_assets.sample_site import SampleSite
@@ -59,11 +59,7 @@ def loopback_address(url: str, what: str) -> tuple[str, int]:
     """Host and port of ``url``, which must be on this machine's loopback."""
     parsed = urllib.parse.urlsplit(url)
     host = parsed.hostname or ""
-    try:
-        is_loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        is_loopback = False
-    if not is_loopback or parsed.port is None:
+    if not is_loopback_host(host) or parsed.port is None:
         raise ConfigurationError(
             f"{what} {url!r} must be http://127.0.0.1:<port> for the local stack"
         )

@@ -13,6 +13,7 @@ from linkedin_assets.partitions import contiguous_ranges, profile_partitions, ra
 from linkedin_assets.pipeline import ALL_ASSETS, INDEX, profile_pipeline_job
 from linkedin_assets.refresh import ProfileState, select_for_refresh
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
+from linkedin_assets.settings import wants_running
 
 DEFAULT_CRON = "0 3 * * *"
 STATUS_NAMES = {
@@ -23,15 +24,8 @@ STATUS_NAMES = {
 
 
 def schedule_status(environ: dict[str, str], env: str) -> dg.DefaultScheduleStatus:
-    default = "stopped" if env == "local" else "running"
-    wanted = environ.get("PROFILE_REFRESH_SCHEDULE_STATUS", default).strip().lower()
-    if wanted not in ("running", "stopped"):
-        raise ValueError(f"PROFILE_REFRESH_SCHEDULE_STATUS={wanted!r} must be running or stopped")
-    return (
-        dg.DefaultScheduleStatus.RUNNING
-        if wanted == "running"
-        else dg.DefaultScheduleStatus.STOPPED
-    )
+    running = wants_running(environ, "PROFILE_REFRESH_SCHEDULE_STATUS", env)
+    return dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED
 
 
 def profile_states(

@@ -57,6 +57,16 @@ def first_set(*names: str, default: str, environ: Mapping[str, str] | None = Non
     return default
 
 
+def wants_running(environ: Mapping[str, str], variable: str, env: str) -> bool:
+    """A sensor's or schedule's default status: ``variable`` = running/stopped; unset, automation
+    is off in ``local`` and on elsewhere. Anything else fails loudly at load."""
+    default = "stopped" if env == "local" else "running"
+    wanted = environ.get(variable, default).strip().lower()
+    if wanted not in ("running", "stopped"):
+        raise ConfigurationError(f"{variable}={wanted!r} must be running or stopped")
+    return wanted == "running"
+
+
 def local_data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the local stack keeps its data across restarts (moto's recording, Dagster home)."""
     environ = os.environ if environ is None else environ

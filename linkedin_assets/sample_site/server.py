@@ -7,7 +7,6 @@ auth wall, "rate_limited" answers HTTP 999, and "not_found" or any unknown slug 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import socket
 import threading
@@ -18,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
+
+from linkedin_assets.loopback import is_loopback_host
 
 PAGES_DIR = Path(__file__).parent / "pages"
 SPECIAL_DIR_NAME = "_special"
@@ -30,15 +31,6 @@ def normalise_slug(raw: str) -> str:
     """Percent-decoded, NFC, and lower-cased unless it is a member id."""
     slug = unicodedata.normalize("NFC", unquote(raw, errors="strict"))
     return slug if slug.startswith(MEMBER_ID_PREFIXES) else slug.lower()
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _Server(ThreadingHTTPServer):
@@ -88,7 +80,7 @@ class SampleSite:
     def __init__(
         self, host: str = "127.0.0.1", port: int = 0, pages_dir: Path | None = None
     ) -> None:
-        if not _is_loopback(host):
+        if not is_loopback_host(host):
             raise ValueError(f"SampleSite only binds loopback addresses, not {host!r}")
         self.host = host
         self.port = port

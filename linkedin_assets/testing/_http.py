@@ -4,7 +4,6 @@ lifecycle, and the loopback-only rule."""
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import socketserver
 import sys
@@ -13,6 +12,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Self
+
+from linkedin_assets.loopback import is_loopback_host
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -37,11 +38,7 @@ class LoopbackServer(ThreadingHTTPServer):
 
 def require_loopback(host: str, what: str, owner: str) -> None:
     """Refuse anything but this machine's loopback: these servers never reach another host."""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback_host(host):
         raise ValueError(f"{what} {host!r} is not a loopback address; {owner} stays local")
 
 

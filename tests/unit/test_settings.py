@@ -1,7 +1,7 @@
 import pytest
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.settings import apply_local_defaults, current_environment
+from linkedin_assets.settings import apply_local_defaults, current_environment, wants_running
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,39 @@ def test_local_defaults_do_not_override_what_is_set() -> None:
     assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1"
     assert environ["S3_SCREENSHOT_BUCKET_NAME"] == "linkedin-assets-local"
     assert environ["DAGSTER_HOME"] == "/tmp/x/dagster_home"
+
+
+@pytest.mark.parametrize(
+    ("environ", "env", "expected"),
+    [
+        ({}, "local", False),
+        ({}, "prod", True),
+        ({"V": "Running"}, "local", True),
+        ({"V": "stopped"}, "dev", False),
+    ],
+)
+def test_automation_default_status(environ: dict[str, str], env: str, expected: bool) -> None:
+    assert wants_running(environ, "V", env) is expected
+
+
+def test_automation_status_must_be_running_or_stopped() -> None:
+    with pytest.raises(ConfigurationError, match="V='paused' must be running or stopped"):
+        wants_running({"V": "paused"}, "V", "local")
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", True),
+        ("127.9.9.9", True),
+        ("::1", True),
+        ("localhost", True),
+        ("10.0.0.1", False),
+        ("example.test", False),
+        ("", False),
+    ],
+)
+def test_loopback_rule(host: str, expected: bool) -> None:
+    from linkedin_assets.loopback import is_loopback_host
+
+    assert is_loopback_host(host) is expected
