@@ -57,6 +57,7 @@ CHECK_SPECS = [
     profile_index.CONSISTENT_CHECK,
 ]
 MAX_FAILURES_IN_MESSAGE = 20
+CAPTURE_POOL = "linkedin_browser"
 MAX_BLOCK_PAUSE_S = 600.0
 LOGGED_METADATA = ("s3_key", "size", "bytes", "duration_s", "attempts", "outcome", "table")
 
@@ -341,6 +342,9 @@ def failure_message(outcomes: list[ProfileOutcome]) -> str:
     check_specs=CHECK_SPECS,
     can_subset=True,
     backfill_policy=dg.BackfillPolicy.single_run(),
+    # Runs that visit the site share this pool: with its limit set on the instance, the steps
+    # running at once across every run and worker never exceed it (docs/deployment.md).
+    pool=CAPTURE_POOL,
 )
 def profile_pipeline(
     context: dg.AssetExecutionContext,
