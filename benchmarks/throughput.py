@@ -1,127 +1,294 @@
 """Throughput, side by side, on the local stack with a generated sample site (prints; asserts nothing):
 
-1. the project's batched run: profiles/s end to end, peak RSS, S3 requests per profile;
-2. a bare loop without Dagster doing the same page loads, screenshots and PUTs (the ceiling);
-3. one Dagster run per partition, for a small sample, extrapolated;
-4. re-extraction only (profile_text from stored HTML): profiles/s.
+1. the project's batched run: profiles/s end to end, peak RSS, S3 and DynamoDB requests per profile;
+2. a bare loop without Dagster doing the same page loads, screenshots and PUTs with the same
+   concurrency (the practical ceiling), and the ratio batched/bare;
+3. one Dagster run per partition, for a small sample, extrapolated: launched as the Dagster CLI
+   does (a process per run), and in-process for reference; the speed-up of the batched run;
+4. re-extraction only (a ``profile_text`` backfill from stored HTML, no browser): profiles/s.
 
-    .venv/bin/python benchmarks/throughput.py [--profiles 200] [--naive-sample 5]
+    .venv/bin/python benchmarks/throughput.py [--profiles 200] [--naive-sample 5] [--profile-run]
+
+Every path gets its own fresh profiles, so none finds its work already done.
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
+import json
 import logging
 import os
+import platform
+import pstats
 import resource
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 import dagster as dg
+import psutil
 
+from linkedin_assets.concurrency import BlockBackoff, PoliteBrowser, bounded_map
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local_stack import LocalStack, StackSettings
 from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.pipeline import (
-    ALL_ASSETS,
-    CHECK_SPECS,
-    JSON,
-    TEXT,
-    RunContext,
-    process_profile,
-)
+from linkedin_assets.pipeline import ALL_ASSETS, CHECK_SPECS, TEXT, RunContext, process_profile
+from linkedin_assets.resources import configured
 from linkedin_assets.sample_site import SampleSite
-from linkedin_assets.testing.fault_proxy import FaultProxy
+from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+JOB = "profile_pipeline_job"
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+class RequestCounter:
+    """Counts every HTTP request (retries included) the project's boto3 clients send, by service,
+    through botocore's own ``before-send`` event: no proxy in the way of the figures."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def installed(self) -> Iterator[RequestCounter]:
+        original = configured.build_client
+
+        def counting(service: str, *args: Any, **kwargs: Any) -> Any:
+            client = original(service, *args, **kwargs)
+            client.meta.events.register("before-send", lambda **_: self._count(service))
+            return client
+
+        configured.build_client = counting
+        try:
+            yield self
+        finally:
+            configured.build_client = original
+
+    def _count(self, service: str) -> None:
+        with self._lock:
+            self.counts[service] += 1
+
+    def take(self) -> Counter[str]:
+        with self._lock:
+            taken, self.counts = self.counts, Counter()
+        return taken
+
+
+class RssSampler:
+    """Peak resident memory of this process and of its Chromium processes, sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        self._me = psutil.Process()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.peak_python_mb = 0.0
+        self.peak_browser_mb = 0.0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            browser = 0
+            for child in self._me.children(recursive=True):
+                try:
+                    if "chrom" in child.name().lower():
+                        browser += child.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak_python_mb = max(self.peak_python_mb, self._me.memory_info().rss / 1e6)
+            self.peak_browser_mb = max(self.peak_browser_mb, browser / 1e6)
+
+    def reset(self) -> None:
+        self.peak_python_mb = self.peak_browser_mb = 0.0
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    for line in (
+        Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+    ):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_gb = psutil.virtual_memory().total / 2**30
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GiB, Python {platform.python_version()}, load average {load}"
 
 
 @click.command()
-@click.option("--profiles", default=200, show_default=True)
-@click.option("--naive-sample", default=5, show_default=True)
-def main(profiles: int, naive_sample: int) -> None:
+@click.option("--profiles", default=200, show_default=True, help="Profiles per path (1,000 works).")
+@click.option("--naive-sample", default=5, show_default=True, help="Runs of one partition each.")
+@click.option(
+    "--pages",
+    type=int,
+    default=None,
+    help="LINKEDIN_MAX_CONCURRENT_PAGES (default: sized to the machine).",
+)
+@click.option("--workers", type=int, default=None, help="PROFILE_UPLOAD_WORKERS (default 8).")
+@click.option(
+    "--profile-run",
+    is_flag=True,
+    help="Also cProfile a batched run of --profiles more and print where the time goes.",
+)
+def main(
+    profiles: int, naive_sample: int, pages: int | None, workers: int | None, profile_run: bool
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        ids = generate_site(workdir / "site", 2 * profiles + naive_sample, seed=3)
-        # Fresh profiles for each path, so none of them finds its work already done.
-        bare, batch, naive = ids[:profiles], ids[profiles : 2 * profiles], ids[2 * profiles :]
+        paths = 4 if profile_run else 3
+        ids = generate_site(workdir / "site", paths * profiles + naive_sample, seed=3)
+        bare, batch, naive = (
+            ids[:profiles],
+            ids[profiles : 2 * profiles],
+            ids[2 * profiles : 2 * profiles + naive_sample],
+        )
+        profiled = ids[2 * profiles + naive_sample :]
         environ = stack_environment(workdir)
-        moto_url = environ["AWS_ENDPOINT_URL"]
+        if pages:
+            environ["LINKEDIN_MAX_CONCURRENT_PAGES"] = str(pages)
+        if workers:
+            environ["PROFILE_UPLOAD_WORKERS"] = str(workers)
         site_port = int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
+        counter = RequestCounter()
         with (
             environment(environ),
             SampleSite(port=site_port, pages_dir=workdir / "site"),
             LocalStack(StackSettings.from_environ(environ), persist=False),
-            FaultProxy(moto_url) as counter,  # no rules: it only counts requests
-            dg.instance_for_test() as instance,
+            counter.installed(),
+            RssSampler() as rss,
         ):
-            os.environ["AWS_ENDPOINT_URL"] = counter.url
+            ensure_dagster_home(environ)
+            instance = dg.DagsterInstance.get()
             defs = build_definitions("local")
-            job = defs.resolve_job_def("profile_pipeline_job")
+            job = defs.resolve_job_def(JOB)
             instance.add_dynamic_partitions("profiles", ids)
-            print(f"{profiles} generated profiles; machine: {os.cpu_count()} cores")
+            browser = defs.resources["browser"]
+            page_count = browser.process_config_and_initialize().pages_at_once()
+            print(f"machine: {machine()}")
+            print(f"{profiles} generated profiles per path; {page_count} page(s) at once, "
+                  f"{page_count + int(environ.get('PROFILE_UPLOAD_WORKERS', 8))} workers")  # fmt: skip
 
+            counter.take()
+            rss.reset()
             started = time.monotonic()
             result = job.execute_in_process(
                 instance=instance, tags=partition_range_tags(instance, batch), run_config=QUIET
             )
             batched_s = time.monotonic() - started
-            requests = counter.stats()["requests"]
+            requests = counter.take()
             print(f"1. batched run: {'ok' if result.success else 'FAILED'}, {profiles / batched_s:.2f} profiles/s "
-                  f"({batched_s:.1f} s), {requests / profiles:.1f} S3/DynamoDB requests per profile (checks included), "
-                  f"peak RSS {rss_mb():.0f} MB")  # fmt: skip
+                  f"({batched_s:.1f} s); per profile {requests['s3'] / profiles:.1f} S3 + "
+                  f"{requests['dynamodb'] / profiles:.1f} DynamoDB requests (3 checks included); peak RSS "
+                  f"{rss.peak_python_mb:.0f} MB Python + {rss.peak_browser_mb:.0f} MB Chromium")  # fmt: skip
 
+            rss.reset()
             bare_s = bare_loop(defs, bare)
-            print(f"2. bare loop, no Dagster: {profiles / bare_s:.2f} profiles/s ({bare_s:.1f} s); "
-                  f"ratio batched/bare {bare_s / batched_s:.2f}")  # fmt: skip
+            requests = counter.take()
+            print(f"2. bare loop, no Dagster, same concurrency: {profiles / bare_s:.2f} profiles/s ({bare_s:.1f} s); "
+                  f"{requests['s3'] / profiles:.1f} S3 + {requests['dynamodb'] / profiles:.1f} DynamoDB requests "
+                  f"per profile; peak RSS {rss.peak_python_mb:.0f} MB + {rss.peak_browser_mb:.0f} MB; "
+                  f"ratio batched/bare {bare_s / batched_s:.2f} (target >= 0.8)")  # fmt: skip
 
+            half = max(1, naive_sample // 2)
+            launched = [launched_run(pid) for pid in naive[:half]]
             started = time.monotonic()
-            for pid in naive:
+            for pid in naive[half:]:
                 job.execute_in_process(instance=instance, partition_key=pid, run_config=QUIET)
-            per_run = (time.monotonic() - started) / len(naive)
-            print(f"3. one run per partition: {per_run:.2f} s a profile, {profiles * per_run:.0f} s extrapolated for "
-                  f"{profiles}; batched is {profiles * per_run / batched_s:.1f}x faster")  # fmt: skip
+            in_process = (time.monotonic() - started) / max(1, len(naive) - half)
+            per_launched = sum(launched) / len(launched)
+            print(f"3. one run per partition: launched (a `dagster job execute` process per run, as a run "
+                  f"launcher does) {per_launched:.2f} s a profile -> {profiles * per_launched:.0f} s for {profiles}: "
+                  f"batched is {profiles * per_launched / batched_s:.1f}x faster (target >= 20x); "
+                  f"in-process runs {in_process:.2f} s a profile -> batched {profiles * in_process / batched_s:.1f}x")  # fmt: skip
 
+            counter.take()
             started = time.monotonic()
-            job.execute_in_process(
-                instance=instance,
-                tags=partition_range_tags(instance, batch),
-                asset_selection=[TEXT, JSON],
-                run_config=QUIET,
-            )
+            result = job.execute_in_process(
+                instance=instance, tags=partition_range_tags(instance, batch),
+                asset_selection=[TEXT], run_config=QUIET,
+            )  # fmt: skip
             extract_s = time.monotonic() - started
-            print(
-                f"4. re-extraction only (profile_text + profile_json, checks included): {profiles / extract_s:.1f} profiles/s"
-            )
+            requests = counter.take()
+            print(f"4. re-extraction only (profile_text backfill, no browser): {'ok' if result.success else 'FAILED'}, "
+                  f"{profiles / extract_s:.1f} profiles/s ({extract_s:.1f} s), "
+                  f"{requests['s3'] / profiles:.1f} S3 requests per profile (target >= 50 profiles/s)")  # fmt: skip
+
+            if profile_run:
+                print_profile(job, instance, profiled)
 
 
 def bare_loop(defs: dg.Definitions, ids: list[str]) -> float:
-    """The pipeline's own per-profile work (capture, extract, publish, index, checks), one browser,
-    no Dagster run, step or event: what the batched run would cost with no orchestration at all."""
+    """The pipeline's own per-profile work (capture, extract, publish, index, checks) with the same
+    pages and workers as the batched run, and no Dagster run, step, event or log."""
     browser = defs.resources["browser"].process_config_and_initialize()
+    log = logging.getLogger("bare")
     with (
         defs.resources["profile_storage"].process_config_and_initialize_cm() as storage_resource,
         defs.resources["profile_index_store"].process_config_and_initialize_cm() as index_resource,
     ):
-        storage, index = storage_resource.open(), index_resource.open()
+        pages = browser.pages_at_once()
+        workers = pages + storage_resource.workers
+        storage = storage_resource.open(pool_size=workers)
+        index = index_resource.open(pool_size=workers)
         started = time.monotonic()
         with browser.open() as session:
+            polite = PoliteBrowser(session, pages, BlockBackoff(3, 1, log))
             run = RunContext(
                 frozenset(ALL_ASSETS), frozenset(spec.key for spec in CHECK_SPECS), storage, index,
-                index_resource.table, session, browser.base_url, {}, lambda *args: None,
-                logging.getLogger("bare"),
+                index_resource.table, polite, browser.base_url, {}, lambda *args: None, log,
             )  # fmt: skip
-            for pid in ids:
-                outcome = process_profile(run, pid)
-                assert outcome.ok, outcome
+            for pid, outcome in bounded_map(lambda pid: process_profile(run, pid), ids, workers):
+                if not outcome.ok:
+                    print(f"   bare loop: {pid} {outcome.error_kind}: {outcome.error}")
         return time.monotonic() - started
+
+
+def launched_run(pid: str) -> float:
+    """One partition's run as its own process, the way Dagster's run launcher starts runs."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), "job", "execute", "-m", "linkedin_assets.definitions",
+         "-j", JOB, "--tags", json.dumps({"dagster/partition": pid})],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if done.returncode:
+        print(f"   launched run for {pid} failed: {done.stderr[-500:]}")
+    return time.monotonic() - started
+
+
+def print_profile(job: dg.JobDefinition, instance: dg.DagsterInstance, ids: list[str]) -> None:
+    """Where the batched run's time goes: cProfile of the step's own thread, top entries."""
+    profiler = cProfile.Profile()
+    started = time.monotonic()
+    profiler.enable()
+    job.execute_in_process(
+        instance=instance, tags=partition_range_tags(instance, ids), run_config=QUIET
+    )
+    profiler.disable()
+    elapsed = time.monotonic() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    print(f"5. profiled batched run of {len(ids)}: {elapsed:.1f} s wall; process CPU so far user {usage.ru_utime:.0f} s, "
+          f"system {usage.ru_stime:.0f} s. Step thread, by cumulative time:")  # fmt: skip
+    print(out.getvalue())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
+from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.intake_sensor import build_intake_sensor
 from linkedin_assets.pipeline import profile_checks_job, profile_pipeline, profile_pipeline_job
 from linkedin_assets.profile_store_audit import profile_store_audit
@@ -51,8 +52,18 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             return dg.EnvVar(name)  # unset: Dagster names the missing variable at launch
         return default
 
-    def number(name: str, default: float) -> Any:
+    def number(name: str, default: float | None) -> Any:
         return dg.EnvVar.int(name) if environ.get(name) else default
+
+    def fraction(name: str, default: float) -> float:
+        # Dagster's EnvVar has no float form; a bad value fails at load, naming the variable.
+        raw = environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigurationError(f"{name}={raw!r} is not a number") from None
 
     region = first_set("AWS_REGION", "AWS_DEFAULT_REGION", default=DEFAULT_REGION, environ=environ)
     # Outside local, unset endpoint and credentials are left to boto3's own chain, which reads
@@ -87,6 +98,11 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             max_consecutive_blocks=number("LINKEDIN_MAX_CONSECUTIVE_BLOCKS", 3),
             # The sample site's rate limiting is a fixture, not a site to be polite to.
             block_backoff_s=number("LINKEDIN_BLOCK_BACKOFF_S", 1 if local else 30),
+            # Politeness is on for the real site: few pages at once, spaced page loads. The
+            # sample site on 127.0.0.1 is ours, so local runs as fast as the machine allows.
+            max_concurrent_pages=number("LINKEDIN_MAX_CONCURRENT_PAGES", None if local else 2),
+            min_delay_s=fraction("LINKEDIN_MIN_DELAY_S", 0.0 if local else 2.0),
+            delay_jitter=fraction("LINKEDIN_DELAY_JITTER", 0.5),
         ),
         "profile_storage": ProfileStorageResource(
             s3=s3,
@@ -97,6 +113,7 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             profile_text_region=var("S3_PROFILE_TEXT_REGION"),
             sse_algorithm="aws:kms" if kms_key else "AES256",
             kms_key_id=kms_key,
+            workers=number("PROFILE_UPLOAD_WORKERS", 8),
         ),
         "profile_index_store": ProfileIndexResource(
             table=var("DYNAMODB_PROFILE_TABLE"),

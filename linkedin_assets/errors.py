@@ -68,6 +68,12 @@ class RateLimited(ProfileBlocked):
     kind = "rate_limited"
 
 
+class NotVisited(CaptureError):
+    """The run stopped visiting the site (it kept rate limiting): the profile waits for later."""
+
+    kind = "deferred"
+
+
 class ExtractionError(LinkedInAssetsError):
     """The stored HTML of a profile is missing or is not a profile page."""
 

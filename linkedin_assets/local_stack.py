@@ -113,7 +113,7 @@ class LocalStack:
             )
         log = open(self.settings.data_dir / "moto.log", "ab")  # noqa: SIM115 (lives with the process)
         self._moto = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+            [sys.executable, "-m", "linkedin_assets.moto_server", "-H", host, "-p", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

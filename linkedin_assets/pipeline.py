@@ -9,7 +9,6 @@ only if some partition failed, so exactly those partitions show as failed in the
 stored HTML without the browser.
 """
 
-import random
 import time
 import traceback
 from collections import Counter
@@ -22,6 +21,7 @@ import dagster as dg
 
 from linkedin_assets import profile_index, profile_json, profile_screenshots, profile_text
 from linkedin_assets.checks import CheckOutcome, latest_materialization
+from linkedin_assets.concurrency import BlockBackoff, EventRelay, PoliteBrowser, bounded_map
 from linkedin_assets.errors import (
     CaptureError,
     CheckFailed,
@@ -31,7 +31,6 @@ from linkedin_assets.errors import (
 )
 from linkedin_assets.index_items import DEFAULT_STATUS
 from linkedin_assets.partitions import profile_partitions
-from linkedin_assets.profile_ids import profile_url
 from linkedin_assets.profile_screenshots import StoredCapture
 from linkedin_assets.resources.browser import ProfileBrowser
 from linkedin_assets.resources.configured import (
@@ -57,9 +56,11 @@ CHECK_SPECS = [
     profile_index.CONSISTENT_CHECK,
 ]
 MAX_FAILURES_IN_MESSAGE = 20
+DEFERRED_KINDS = frozenset({"rate_limited", "deferred"})
 CAPTURE_POOL = "linkedin_browser"
-MAX_BLOCK_PAUSE_S = 600.0
-LOGGED_METADATA = ("s3_key", "size", "bytes", "duration_s", "attempts", "outcome", "table")
+# Runs this small log a line per profile (the demo, a manual re-run); larger ones log progress.
+DETAILED_LOG_MAX_PROFILES = 20
+LOGGED_METADATA = ("outcome", "attempts", "bytes")
 
 
 @dataclass
@@ -75,7 +76,9 @@ class ProfileOutcome:
     error_kind: str | None = None
     error: str | None = None
     duration_s: float = 0.0
-    evaluations: list[dg.AssetCheckEvaluation] = field(default_factory=list)
+    # Check results wait for the step's thread, which ties each to its materialization.
+    check_results: list[tuple[dg.AssetCheckSpec, CheckOutcome]] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
     json_put: PutResult | None = None
 
     def upload(self) -> ProfileUpload:
@@ -102,7 +105,7 @@ class ProfileOutcome:
 
 @dataclass
 class RunContext:
-    """What every profile of a run shares."""
+    """What every profile of a run shares; ``emit`` and ``log`` may be called from any thread."""
 
     selected: frozenset[dg.AssetKey]
     checks: frozenset[dg.AssetCheckKey]
@@ -114,7 +117,6 @@ class RunContext:
     statuses: dict[str, str]
     emit: Callable[[dg.AssetKey, str, dict[str, Any]], None]
     log: Any
-    instance: dg.DagsterInstance | None = None
 
 
 def error_kind(exc: BaseException) -> str:
@@ -141,6 +143,9 @@ def process_profile(run: RunContext, profile_id: str) -> ProfileOutcome:
         outcome.failed_stage = stage
         outcome.error_kind = error_kind(exc)
         outcome.error = str(exc) if isinstance(exc, LinkedInAssetsError) else repr(exc)
+        # Rate limited, or not visited after the site started rate limiting: not the profile's
+        # fault, so it is deferred to a later run rather than failed.
+        outcome.deferred = outcome.error_kind in DEFERRED_KINDS
         if outcome.error_kind == "internal_error":
             run.log.error(f"profile {profile_id}: {stage} crashed:\n{traceback.format_exc()}")
     outcome.duration_s = time.monotonic() - started
@@ -223,8 +228,7 @@ def _check(
     if spec.key not in run.checks:
         return None
     result = evaluate()
-    target = latest_materialization(run.instance, spec.asset_key, pid) if run.instance else None
-    outcome.evaluations.append(result.evaluation(spec, pid, target))
+    outcome.check_results.append((spec, result))
     if not result.passed:
         run.log.warning(f"{pid}: check {spec.name} failed: {result.description}")
     return result
@@ -254,54 +258,36 @@ def _done(
 ) -> None:
     run.emit(key, pid, meta)
     outcome.completed.append(key.to_user_string())
-    details = ", ".join(f"{k}={meta[k]}" for k in LOGGED_METADATA if meta.get(k) is not None)
-    run.log.info(f"{pid}: {key.to_user_string()} done ({details})")
+    # One log line per profile, not per stage: each line is an event-log write.
+    details = " ".join(f"{k}={meta[k]}" for k in LOGGED_METADATA if meta.get(k) is not None)
+    outcome.details.append(f"{key.to_user_string()}{f' ({details})' if details else ''}")
 
 
-class BlockBackoff:
-    """Backs off when the site rate-limits, and stops visiting it after ``limit`` in a row.
+class Progress:
+    """A progress line every ``every_s`` seconds (and at the end), not one per profile."""
 
-    A rate-limited profile is deferred, not failed: its page said nothing about the profile.
-    """
+    def __init__(self, total: int, log: Callable[[str], None], every_s: float = 10.0) -> None:
+        self.total = total
+        self._log = log
+        self._every_s = every_s
+        self._started = self._last = time.monotonic()
+        self.counts: Counter[str] = Counter()
 
-    def __init__(self, limit: int, first_pause_s: float, log: Any) -> None:
-        self.limit = max(limit, 1)
-        self.first_pause_s = first_pause_s
-        self.log = log
-        self.in_a_row = 0
-        self.stopped = False
-        self.pause_s = 0.0
+    def count(self, outcome: ProfileOutcome) -> None:
+        self.counts["done" if outcome.ok else "deferred" if outcome.deferred else "failed"] += 1
+        if time.monotonic() - self._last >= self._every_s:
+            self.log()
 
-    def before_visit(self) -> None:
-        """Wait out the pause owed since the last block (none is owed after the last profile)."""
-        if self.pause_s:
-            time.sleep(self.pause_s)
-            self.pause_s = 0.0
-
-    def after(self, outcome: ProfileOutcome) -> None:
-        if outcome.error_kind != "rate_limited":
-            self.in_a_row = 0
-            return
-        outcome.deferred = True
-        self.in_a_row += 1
-        if self.in_a_row >= self.limit:
-            self.stopped = True
-            self.log.warning(
-                f"the site rate-limited {self.in_a_row} profiles in a row: no more visits in this "
-                "run; the remaining profiles are left for a later run"
-            )
-            return
-        pause = min(self.first_pause_s * 2 ** (self.in_a_row - 1), MAX_BLOCK_PAUSE_S)
-        self.pause_s = pause * random.uniform(0.8, 1.2)  # jitter: parallel runs spread out
-        self.log.warning(
-            f"rate-limited ({self.in_a_row} in a row): pausing {self.pause_s:.1f}s before the next"
+    def log(self, final: bool = False) -> None:
+        self._last = time.monotonic()
+        finished = sum(self.counts.values())
+        elapsed = self._last - self._started
+        rate = finished / elapsed if elapsed > 0 else 0.0
+        self._log(
+            f"{'finished' if final else 'progress'}: {finished}/{self.total} profiles "
+            f"({self.counts['done']} done, {self.counts['failed']} failed, "
+            f"{self.counts['deferred']} deferred) in {elapsed:.0f}s, {rate:.2f} profiles/s"
         )
-
-    def skipped(self, pid: str) -> ProfileOutcome:
-        return ProfileOutcome(
-            pid, deferred=True, error_kind="deferred",
-            error="not visited: the site was rate limiting this run",
-        )  # fmt: skip
 
 
 def deferral(pid: str, outcome: ProfileOutcome) -> dg.AssetObservation:
@@ -356,57 +342,73 @@ def profile_pipeline(
     partition_keys = list(context.partition_keys)
     selected = frozenset(context.selected_asset_keys)
     checks = frozenset(context.selected_asset_check_keys)
-    log = context.log
-    index = profile_index_store.open(attempt_log=log.warning)
-    storage = profile_storage.open(attempt_log=log.warning)
+    capturing = SCREENSHOTS in selected
+    # Workers: the pages the browser may have open, plus the profiles uploading meanwhile. It is
+    # also how many profiles (captures) are held in memory at once.
+    pages = browser.pages_at_once() if capturing else 0
+    workers = pages + profile_storage.workers
+    relay = EventRelay(context.log)
+    log = relay.log
+    index = profile_index_store.open(attempt_log=log.warning, pool_size=workers)
+    storage = profile_storage.open(attempt_log=log.warning, pool_size=workers)
     statuses = {
         pid: item.get("status", DEFAULT_STATUS)
         for pid, item in index.get_many(partition_keys).items()
     }
 
     def emit(key: dg.AssetKey, pid: str, meta: dict[str, Any]) -> None:
-        context.log_event(dg.AssetMaterialization(asset_key=key, partition=pid, metadata=meta))
+        relay.call(
+            context.log_event, dg.AssetMaterialization(asset_key=key, partition=pid, metadata=meta)
+        )
 
-    log.info(
+    context.log.info(
         f"{len(partition_keys)} profile(s), assets: "
         + (", ".join(k.to_user_string() for k in ALL_ASSETS if k in selected) or "none")
         + f"; checks: {', '.join(sorted(c.name for c in checks)) or 'none'}"
+        + (f"; {pages} page(s) at once" if capturing else "")
+        + f"; {workers} worker(s)"
     )
     outcomes: list[ProfileOutcome] = []
     started = time.monotonic()
-    politeness = BlockBackoff(browser.max_consecutive_blocks, browser.block_backoff_s, log)
     with ExitStack() as stack:
-        session = stack.enter_context(browser.open()) if SCREENSHOTS in selected else None
+        session = None
+        if capturing:
+            backoff = BlockBackoff(browser.max_consecutive_blocks, browser.block_backoff_s, log)
+            session = PoliteBrowser(stack.enter_context(browser.open()), pages, backoff)
         run = RunContext(
             selected, checks, storage, index, profile_index_store.table, session,
-            browser.base_url, statuses, emit, log, context.instance,
+            browser.base_url, statuses, emit, log,
         )  # fmt: skip
-        for n, pid in enumerate(partition_keys, 1):
-            log.info(
-                f"[{n}/{len(partition_keys)}] {pid}: started ({profile_url(pid, browser.base_url)})"
-            )
-            if politeness.stopped:
-                outcome = politeness.skipped(pid)
-                outcomes.append(outcome)
-                context.log_event(deferral(pid, outcome))
-                continue
-            if SCREENSHOTS in selected:
-                politeness.before_visit()
-            outcome = process_profile(run, pid)
+        total = len(partition_keys)
+        progress = Progress(total, context.log.info)
+        for n, (pid, outcome) in enumerate(
+            bounded_map(lambda pid: process_profile(run, pid), partition_keys, workers,
+                        on_wake=relay.drain),
+            1,
+        ):  # fmt: skip
             outcomes.append(outcome)
-            yield from outcome.evaluations
-            if SCREENSHOTS in selected:
-                politeness.after(outcome)
+            for spec, result in outcome.check_results:
+                # Here, after the relay drained, the profile's materializations are stored.
+                target = latest_materialization(context.instance, spec.asset_key, pid)
+                yield result.evaluation(spec, pid, target)
+            progress.count(outcome)
             if outcome.ok:
-                log.info(f"[{n}/{len(partition_keys)}] {pid}: done in {outcome.duration_s:.2f}s")
+                # A line per profile only in small runs: each line is an event-log write, and
+                # the materializations carry the details. Larger runs log progress periodically.
+                if total <= DETAILED_LOG_MAX_PROFILES:
+                    context.log.info(
+                        f"[{n}/{total}] {pid}: done in {outcome.duration_s:.2f}s: "
+                        + "; ".join(outcome.details)
+                    )
             elif outcome.deferred:
                 context.log_event(deferral(pid, outcome))
-                log.warning(f"[{n}/{len(partition_keys)}] {pid}: deferred: {outcome.error}")
+                context.log.warning(f"[{n}/{total}] {pid}: deferred: {outcome.error}")
             else:
-                log.error(
-                    f"[{n}/{len(partition_keys)}] {pid}: {outcome.failed_stage} failed "
+                context.log.error(
+                    f"[{n}/{total}] {pid}: {outcome.failed_stage} failed "
                     f"({outcome.error_kind}): {outcome.error}"
                 )
+        progress.log(final=True)
     summary = summarise(outcomes)
     log.info(f"summary: {summary}")
     if JSON in selected:

@@ -16,8 +16,9 @@ import dagster as dg
 from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
+from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.resources.aws import AttemptLog, ClientSettings, build_client
-from linkedin_assets.resources.browser import ChromiumSession, open_browser
+from linkedin_assets.resources.browser import ChromiumSession, default_max_pages, open_browser
 from linkedin_assets.resources.inbox_source import (
     InboxSource,
     LocalInbox,
@@ -53,14 +54,42 @@ class BrowserResource(dg.ConfigurableResource):
         default="https://www.linkedin.com",
         description="Profiles are <base_url>/in/<id>/ (LINKEDIN_BASE_URL).",
     )
+    max_concurrent_pages: int | None = Field(
+        default=None,
+        description="Pages one run has open at once (LINKEDIN_MAX_CONCURRENT_PAGES); unset: sized "
+        "to the machine. Across runs the linkedin_browser pool caps how many runs capture at once.",
+    )
+    min_delay_s: float = Field(
+        default=0.0,
+        description="Minimum pause between two page loads of a run (LINKEDIN_MIN_DELAY_S).",
+    )
+    delay_jitter: float = Field(
+        default=0.5,
+        description="Each pause is min_delay_s × a random factor in [1 - jitter, 1 + jitter].",
+    )
+
+    def pages_at_once(self) -> int:
+        if self.max_concurrent_pages is not None and self.max_concurrent_pages < 1:
+            raise ConfigurationError(
+                f"LINKEDIN_MAX_CONCURRENT_PAGES={self.max_concurrent_pages} must be at least 1"
+            )
+        return self.max_concurrent_pages or default_max_pages()
 
     @contextmanager
     def open(self) -> Iterator[ChromiumSession]:
+        if self.min_delay_s < 0 or not 0 <= self.delay_jitter <= 1:
+            raise ConfigurationError(
+                f"LINKEDIN_MIN_DELAY_S={self.min_delay_s} must be ≥ 0 and "
+                f"LINKEDIN_DELAY_JITTER={self.delay_jitter} within 0..1"
+            )
         with open_browser(
             chromium_executable=self.chromium_executable,
             storage_state_path=self.storage_state_path,
             timeout_s=self.navigation_timeout_s,
             max_page_bytes=int(self.max_page_mb * 1_000_000),
+            max_pages=self.pages_at_once(),
+            min_delay_s=self.min_delay_s,
+            jitter=self.delay_jitter,
         ) as session:
             yield session
 
@@ -92,9 +121,13 @@ class ProfileStorageResource(dg.ConfigurableResource):
     kms_key_id: str | None = None
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
-    max_pool_connections: int = 16
+    workers: int = Field(
+        default=8,
+        description="Profiles doing their S3/DynamoDB work at once, beside the pages in the "
+        "browser (PROFILE_UPLOAD_WORKERS); the clients' connection pools are sized to the run.",
+    )
 
-    def client_settings(self, region: str | None) -> ClientSettings:
+    def client_settings(self, region: str | None, pool_size: int = 10) -> ClientSettings:
         return ClientSettings(
             region_name=region or self.s3.region_name or DEFAULT_REGION,
             endpoint_url=self.s3.endpoint_url,
@@ -105,19 +138,21 @@ class ProfileStorageResource(dg.ConfigurableResource):
             max_attempts=self.s3.max_attempts,
             connect_timeout=self.connect_timeout_s,
             read_timeout=self.read_timeout_s,
-            max_pool_connections=self.max_pool_connections,
+            max_pool_connections=pool_size,
         )
 
-    def open(self, attempt_log: AttemptLog | None = None) -> ProfileStorage:
-        """Build the S3 client(s) once for this run."""
-        screenshot_client = build_client("s3", self.client_settings(None), attempt_log)
+    def open(self, attempt_log: AttemptLog | None = None, pool_size: int = 10) -> ProfileStorage:
+        """Build the S3 client(s) once for this run, with a connection per worker."""
+        if self.workers < 1:
+            raise ConfigurationError(f"PROFILE_UPLOAD_WORKERS={self.workers} must be at least 1")
+        screenshot_client = build_client("s3", self.client_settings(None, pool_size), attempt_log)
         text_bucket = self.profile_text_bucket or self.screenshot_bucket
         by_bucket = {}
         if self.profile_text_region and self.profile_text_region != (
             self.s3.region_name or DEFAULT_REGION
         ):
             by_bucket[text_bucket] = build_client(
-                "s3", self.client_settings(self.profile_text_region), attempt_log
+                "s3", self.client_settings(self.profile_text_region, pool_size), attempt_log
             )
         return ProfileStorage(
             objects=S3ObjectStore(
@@ -143,7 +178,9 @@ class ProfileIndexResource(dg.ConfigurableResource):
     aws_session_token: str | None = None
     max_attempts: int = 10
 
-    def open(self, attempt_log: AttemptLog | None = None) -> DynamoDBIndexStore:
+    def open(
+        self, attempt_log: AttemptLog | None = None, pool_size: int = 10
+    ) -> DynamoDBIndexStore:
         settings = ClientSettings(
             region_name=self.region_name or DEFAULT_REGION,
             endpoint_url=self.endpoint_url,
@@ -151,6 +188,7 @@ class ProfileIndexResource(dg.ConfigurableResource):
             aws_secret_access_key=self.aws_secret_access_key,
             aws_session_token=self.aws_session_token,
             max_attempts=self.max_attempts,
+            max_pool_connections=pool_size,
         )
         return DynamoDBIndexStore(build_client("dynamodb", settings, attempt_log), self.table)
 

@@ -153,7 +153,14 @@ def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
     fakes.FAILURES.update({"limited-one": RateLimited, "limited-two": RateLimited})
     try:
         result = run(
-            instance, ids, browser_settings={"max_consecutive_blocks": 2, "block_backoff_s": 0}
+            instance,
+            ids,
+            browser_settings={
+                "max_consecutive_blocks": 2,
+                "block_backoff_s": 0,
+                # one visit at a time: "in a row" is then deterministic
+                "max_concurrent_pages": 1,
+            },
         )
     finally:
         fakes.FAILURES.pop("limited-one")

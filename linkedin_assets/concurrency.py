@@ -1,0 +1,206 @@
+"""Running a batch of profiles on a bounded pool of threads, with Dagster kept on one thread.
+
+Worker threads do a profile's browser and S3/DynamoDB work; everything that talks to Dagster (log
+lines, materializations, check results) is handed back to the step's own thread through an
+``EventRelay``, because Dagster's event log, and the ``yield`` of a step, belong to that thread.
+At most ``max_in_flight`` profiles are in progress at once, so a run holds at most that many
+captures (screenshots and HTML) in memory however many partitions it covers.
+"""
+
+from __future__ import annotations
+
+import queue
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any, TypeVar
+
+from linkedin_assets.errors import NotVisited, RateLimited
+from linkedin_assets.profile_ids import profile_url
+from linkedin_assets.resources.browser import ProfileBrowser, ProfileCapture
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_BLOCK_PAUSE_S = 600.0
+
+
+class EventRelay:
+    """A queue of calls made on worker threads, replayed in order on the owning thread.
+
+    ``log`` is a logger-like object and ``call`` any callable; on the owning thread they run at
+    once, elsewhere they wait for the next ``drain``.
+    """
+
+    def __init__(self, log: Any) -> None:
+        self._owner = threading.get_ident()
+        self._pending: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = (
+            queue.SimpleQueue()
+        )
+        self._target_log = log
+        self.log = _RelayedLog(self)
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> None:
+        if threading.get_ident() == self._owner:
+            fn(*args)
+        else:
+            self._pending.put((fn, args))
+
+    def drain(self) -> None:
+        """Run everything the workers handed over so far (owning thread only)."""
+        while True:
+            try:
+                fn, args = self._pending.get_nowait()
+            except queue.Empty:
+                return
+            fn(*args)
+
+
+class _RelayedLog:
+    def __init__(self, relay: EventRelay) -> None:
+        self._relay = relay
+
+    def debug(self, msg: str) -> None:
+        self._relay.call(self._relay._target_log.debug, msg)
+
+    def info(self, msg: str) -> None:
+        self._relay.call(self._relay._target_log.info, msg)
+
+    def warning(self, msg: str) -> None:
+        self._relay.call(self._relay._target_log.warning, msg)
+
+    def error(self, msg: str) -> None:
+        self._relay.call(self._relay._target_log.error, msg)
+
+
+def bounded_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    on_wake: Callable[[], None] = lambda: None,
+    wake_every_s: float = 0.25,
+) -> Iterator[tuple[T, R]]:
+    """``fn`` over ``items`` on ``workers`` threads, results in completion order.
+
+    At most ``workers`` items are in flight (submitted lazily, so a million partitions cost no
+    memory up front). ``on_wake`` runs on the calling thread at least every ``wake_every_s`` and
+    before each result, which is where the caller drains its ``EventRelay``. ``fn`` must not raise
+    for an item's own failure; if it does, the exception propagates after the in-flight items end.
+    """
+    workers = max(1, workers)
+    pending: dict[Future[R], T] = {}
+    source = iter(items)
+    exhausted = False
+    with ThreadPoolExecutor(workers, thread_name_prefix="profile") as pool:
+        while True:
+            while not exhausted and len(pending) < workers:
+                try:
+                    item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending[pool.submit(fn, item)] = item
+            if not pending:
+                on_wake()
+                return
+            done, _ = wait(pending, timeout=wake_every_s, return_when=FIRST_COMPLETED)
+            on_wake()
+            for future in done:
+                item = pending.pop(future)
+                yield item, future.result()
+
+
+class BlockBackoff:
+    """Backs off when the site rate-limits, and stops visiting it after ``limit`` in a row.
+
+    Shared by the run's workers: a rate-limited profile makes every worker wait out the pause
+    before its next visit (doubling, with jitter so parallel runs spread out). A rate-limited
+    profile is deferred, not failed: its page said nothing about the profile.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        first_pause_s: float,
+        log: Any,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.limit = max(limit, 1)
+        self.first_pause_s = first_pause_s
+        self.log = log
+        self.in_a_row = 0
+        self.stopped = False
+        self._resume_at = 0.0
+        self._lock = threading.Lock()
+        self._sleep = sleep
+
+    @property
+    def pause_s(self) -> float:
+        return max(0.0, self._resume_at - time.monotonic())
+
+    def before_visit(self) -> bool:
+        """Wait out any pause owed; ``False`` once the run has stopped visiting the site."""
+        while not self.stopped:
+            owed = self.pause_s
+            if owed <= 0:
+                return True
+            self._sleep(owed)
+        return False
+
+    def after(self, rate_limited: bool) -> None:
+        """Record a visit's result."""
+        with self._lock:
+            if not rate_limited:
+                self.in_a_row = 0
+                return
+            self.in_a_row += 1
+            if self.in_a_row >= self.limit:
+                if not self.stopped:
+                    self.log.warning(
+                        f"the site rate-limited {self.in_a_row} profiles in a row: no more visits "
+                        "in this run; the remaining profiles are left for a later run"
+                    )
+                self.stopped = True
+                return
+            pause = min(self.first_pause_s * 2 ** (self.in_a_row - 1), MAX_BLOCK_PAUSE_S)
+            pause *= random.uniform(0.8, 1.2)
+            self._resume_at = max(self._resume_at, time.monotonic() + pause)
+            self.log.warning(
+                f"rate-limited ({self.in_a_row} in a row): pausing {pause:.1f}s before the next "
+                "visit"
+            )
+
+
+class PoliteBrowser:
+    """A ``ProfileBrowser`` that visits the site at most ``pages`` profiles at a time, and minds
+    the run's ``BlockBackoff`` before each visit.
+
+    The slot is held for the whole capture, so the visit's verdict is recorded before the next
+    visit starts: with one page at a time, "in a row" means exactly that.
+    """
+
+    def __init__(self, browser: ProfileBrowser, pages: int, backoff: BlockBackoff) -> None:
+        self._browser = browser
+        self._slots = threading.BoundedSemaphore(max(1, pages))
+        self._backoff = backoff
+
+    def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
+        with self._slots:
+            if not self._backoff.before_visit():
+                raise NotVisited(
+                    profile_id,
+                    profile_url(profile_id, base_url),
+                    "not visited: the site was rate limiting this run",
+                )
+            try:
+                capture = self._browser.capture_profile(profile_id, base_url)
+            except RateLimited:
+                self._backoff.after(rate_limited=True)
+                raise
+            except Exception:
+                self._backoff.after(rate_limited=False)
+                raise
+            self._backoff.after(rate_limited=False)
+            return capture

@@ -1,0 +1,202 @@
+"""The run's thread pool, event relay and politeness (no browser, no AWS)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from linkedin_assets.concurrency import BlockBackoff, EventRelay, PoliteBrowser, bounded_map
+from linkedin_assets.errors import NotVisited, ProfileNotFound, RateLimited
+from linkedin_assets.resources.browser import PageCapture, ProfileCapture
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+
+    def info(self, msg: str) -> None:
+        self.lines.append(("info", msg))
+
+    def warning(self, msg: str) -> None:
+        self.lines.append(("warning", msg))
+
+    def error(self, msg: str) -> None:
+        self.lines.append(("error", msg))
+
+    def debug(self, msg: str) -> None:
+        self.lines.append(("debug", msg))
+
+
+class Gauge:
+    """How many callers are inside at once, at most."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.now -= 1
+
+
+def test_bounded_map_returns_every_result_with_at_most_workers_in_flight() -> None:
+    gauge = Gauge()
+    pulled: list[int] = []
+
+    def items() -> Iterator[int]:
+        for n in range(40):
+            pulled.append(n)
+            yield n
+
+    def square(n: int) -> int:
+        with gauge:
+            time.sleep(0.005)
+            return n * n
+
+    seen = []
+    for item, result in bounded_map(square, items(), workers=4):
+        # Lazy: never more than the in-flight items pulled ahead of what has come back.
+        assert len(pulled) - len(seen) <= 4
+        seen.append((item, result))
+    assert sorted(seen) == [(n, n * n) for n in range(40)]
+    assert 2 <= gauge.peak <= 4
+
+
+def test_bounded_map_wakes_the_caller_while_work_is_slow() -> None:
+    wakes = []
+    results = list(
+        bounded_map(
+            lambda n: time.sleep(0.3) or n,
+            [1],
+            workers=1,
+            on_wake=lambda: wakes.append(1),
+            wake_every_s=0.05,
+        )
+    )
+    assert results == [(1, 1)]
+    assert len(wakes) >= 3
+
+
+def test_bounded_map_of_nothing_and_an_error_propagates() -> None:
+    assert list(bounded_map(lambda n: n, [], workers=3)) == []
+
+    def boom(n: int) -> int:
+        raise ValueError(f"bad {n}")
+
+    with pytest.raises(ValueError, match="bad 1"):
+        list(bounded_map(boom, [1], workers=2))
+
+
+def test_relay_runs_calls_from_workers_only_when_drained_in_order() -> None:
+    log = Recorder()
+    relay = EventRelay(log)
+    relay.log.info("on the owner thread: at once")
+    assert log.lines == [("info", "on the owner thread: at once")]
+
+    def worker() -> None:
+        relay.log.warning("one")
+        relay.call(log.error, "two")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert len(log.lines) == 1  # still waiting for the owner
+    relay.drain()
+    assert log.lines[1:] == [("warning", "one"), ("error", "two")]
+    relay.drain()
+    assert len(log.lines) == 3
+
+
+def test_backoff_pauses_doubling_then_stops_and_a_success_resets() -> None:
+    log = Recorder()
+    slept: list[float] = []
+    backoff = BlockBackoff(limit=3, first_pause_s=10, log=log, sleep=slept.append)
+    backoff.after(rate_limited=True)
+    assert 8 <= backoff.pause_s <= 12 and not backoff.stopped
+    backoff.after(rate_limited=False)
+    assert backoff.in_a_row == 0
+    backoff.after(rate_limited=True)
+    backoff.after(rate_limited=True)
+    assert 16 <= backoff.pause_s <= 24  # the second in a row: doubled
+    backoff.after(rate_limited=True)
+    assert backoff.stopped
+    assert backoff.before_visit() is False
+    assert any("no more visits" in msg for _, msg in log.lines)
+
+
+def test_backoff_makes_the_next_visit_wait_out_the_pause() -> None:
+    backoff = BlockBackoff(limit=5, first_pause_s=0.2, log=Recorder())
+    assert backoff.before_visit() is True
+    backoff.after(rate_limited=True)
+    started = time.monotonic()
+    assert backoff.before_visit() is True
+    assert time.monotonic() - started >= 0.15
+
+
+class SlowBrowser:
+    def __init__(self, rate_limited: frozenset[str] = frozenset()) -> None:
+        self.gauge = Gauge()
+        self.calls: list[str] = []
+        self.rate_limited = rate_limited
+
+    def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
+        with self.gauge:
+            self.calls.append(profile_id)
+            time.sleep(0.02)
+            url = f"{base_url}/in/{profile_id}/"
+            if profile_id in self.rate_limited:
+                raise RateLimited(profile_id, url, "HTTP 999")
+            if profile_id.startswith("gone"):
+                raise ProfileNotFound(profile_id, url, "HTTP 404")
+            page = PageCapture(url, url, 200, "<html></html>", b"png")
+            return ProfileCapture(profile_id, page, None, None, "2026-01-01T00:00:00Z")
+
+
+def capture_all(browser: PoliteBrowser, ids: list[str], workers: int) -> dict[str, Any]:
+    def capture(pid: str) -> Any:
+        try:
+            return browser.capture_profile(pid, "http://127.0.0.1:1")
+        except Exception as exc:
+            return exc
+
+    return dict(bounded_map(capture, ids, workers))
+
+
+def test_polite_browser_keeps_to_its_pages_however_many_workers() -> None:
+    inner = SlowBrowser()
+    polite = PoliteBrowser(inner, pages=3, backoff=BlockBackoff(3, 0, Recorder()))
+    results = capture_all(polite, [f"person-{n}" for n in range(24)], workers=10)
+    assert all(isinstance(r, ProfileCapture) for r in results.values())
+    assert inner.gauge.peak == 3
+
+
+def test_polite_browser_stops_visiting_after_blocks_in_a_row() -> None:
+    ids = ["ada", "limited-1", "limited-2", "gone-1", "later-1", "later-2"]
+    inner = SlowBrowser(rate_limited=frozenset({"limited-1", "limited-2"}))
+    polite = PoliteBrowser(inner, pages=1, backoff=BlockBackoff(2, 0, Recorder()))
+    results = capture_all(polite, ids, workers=4)
+    assert inner.calls == ["ada", "limited-1", "limited-2"]
+    assert isinstance(results["limited-2"], RateLimited)
+    for pid in ("gone-1", "later-1", "later-2"):
+        assert isinstance(results[pid], NotVisited) and results[pid].kind == "deferred"
+        assert "not visited" in str(results[pid])
+
+
+def test_other_capture_errors_do_not_count_as_blocks() -> None:
+    inner = SlowBrowser(rate_limited=frozenset({"limited-1", "limited-2"}))
+    polite = PoliteBrowser(inner, pages=1, backoff=BlockBackoff(2, 0, Recorder()))
+    ids = ["limited-1", "gone-1", "limited-2", "ada"]
+    results = capture_all(polite, ids, workers=1)
+    assert inner.calls == ids  # a 404 between two blocks breaks the run of blocks
+    assert isinstance(results["gone-1"], ProfileNotFound)
+    assert isinstance(results["ada"], ProfileCapture)
