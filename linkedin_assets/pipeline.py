@@ -162,6 +162,7 @@ def _failed_stage(outcome: ProfileOutcome, selected: frozenset[dg.AssetKey]) -> 
 def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
     storage, selected = run.storage, run.selected
     stored: StoredCapture | None = None
+    just_stored: profile_screenshots.JustStored | None = None
     shot_keys: dict[str, str] | None = None
     document: dict[str, Any] | None = None
     published: profile_json.Published | None = None
@@ -172,6 +173,7 @@ def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
         puts = profile_screenshots.store_capture(storage, capture)
         shot_keys = profile_screenshots.screenshot_keys(storage, pid, capture.activity is not None)
         meta = profile_screenshots.materialization_metadata(storage, capture, puts)
+        just_stored = profile_screenshots.JustStored.of(capture, puts)
         stored = StoredCapture(
             pid,
             capture.profile.requested_url,
@@ -181,7 +183,7 @@ def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
         )
         _done(run, outcome, SCREENSHOTS, pid, meta)
     _check(run, outcome, profile_screenshots.STORED_CHECK, pid,
-           lambda: profile_screenshots.check_stored(storage, pid))  # fmt: skip
+           lambda: profile_screenshots.check_stored(storage, pid, just_stored))  # fmt: skip
 
     if TEXT in selected:
         stored = stored or profile_screenshots.load_capture(storage, pid)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,13 +143,47 @@ STORED_CHECK = check_spec(
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def check_stored(storage: ProfileStorage, profile_id: str) -> CheckOutcome:
-    """The ``screenshots_stored`` check of one profile."""
+@dataclass(frozen=True)
+class JustStored:
+    """What this run has just uploaded for a profile: each page's PNG SHA-256 and first bytes,
+    and the manifest the check would otherwise read back."""
+
+    manifest: dict[str, Any]
+    pngs: Mapping[str, tuple[str, bytes]]
+
+    @classmethod
+    def of(cls, capture: ProfileCapture, puts: Mapping[str, PutResult]) -> JustStored:
+        pages = {"profile": capture.profile, "activity": capture.activity}
+        return cls(
+            capture_manifest(capture),
+            {
+                kind: (puts[f"{kind}_png"].sha256, page.png[:8])
+                for kind, page in pages.items()
+                if page is not None and f"{kind}_png" in puts
+            },
+        )
+
+
+def check_stored(
+    storage: ProfileStorage, profile_id: str, just_stored: JustStored | None = None
+) -> CheckOutcome:
+    """The ``screenshots_stored`` check of one profile.
+
+    Right after an upload (``just_stored``) the PNG test needs no read of the object: when S3's
+    own SHA-256 of the object (from the HEAD) is that of the bytes uploaded, the object *is* those
+    bytes, whose first ones are known. Otherwise, or on any mismatch, the first bytes are read.
+    """
     bucket, layout = storage.screenshot_bucket, storage.layout
-    try:
-        manifest = json.loads(storage.objects.get(bucket, layout.capture_manifest_key(profile_id)))
-    except ObjectNotFound:
-        manifest = None
+    manifest: dict[str, Any] | None
+    if just_stored is not None:
+        manifest = just_stored.manifest
+    else:
+        try:
+            manifest = json.loads(
+                storage.objects.get(bucket, layout.capture_manifest_key(profile_id))
+            )
+        except ObjectNotFound:
+            manifest = None
     pages: list[PageKind] = ["profile"]
     if manifest is None or manifest.get("activity"):
         pages.append("activity")
@@ -158,7 +194,11 @@ def check_stored(storage: ProfileStorage, profile_id: str) -> CheckOutcome:
         info = storage.objects.head(bucket, key)
         page_problems, facts = object_problems(info, key, "image/png")
         if info is not None and info.size:
-            facts["png"] = storage.objects.get(bucket, key, byte_range="bytes=0-7") == PNG_MAGIC
+            known = just_stored.pngs.get(page) if just_stored else None
+            if known and info.checksum_sha256 == _b64_sha256(known[0]):
+                facts["png"] = known[1] == PNG_MAGIC
+            else:
+                facts["png"] = storage.objects.get(bucket, key, byte_range="bytes=0-7") == PNG_MAGIC
             if not facts["png"]:
                 page_problems.append(f"{key} is not a PNG")
         problems += page_problems
@@ -173,3 +213,11 @@ def check_stored(storage: ProfileStorage, profile_id: str) -> CheckOutcome:
         "activity_missing_reason": (manifest or {}).get("activity_missing_reason"),
     }
     return CheckOutcome.from_problems(problems, f"{len(pages)} screenshot(s) stored", metadata)
+
+
+def _b64_sha256(hex_digest: str) -> str | None:
+    """A hex SHA-256 as S3 reports checksums (base64 of the digest)."""
+    try:
+        return base64.b64encode(bytes.fromhex(hex_digest)).decode()
+    except ValueError:
+        return None
