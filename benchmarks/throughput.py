@@ -29,7 +29,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +197,9 @@ def main(
                   f"({batched_s:.1f} s); per profile {requests['s3'] / profiles:.1f} S3 + "
                   f"{requests['dynamodb'] / profiles:.1f} DynamoDB requests (3 checks included); peak RSS "
                   f"{rss.peak_python_mb:.0f} MB Python + {rss.peak_browser_mb:.0f} MB Chromium")  # fmt: skip
+            print(
+                f"   Dagster events written per profile: {event_counts(instance, result.run_id, profiles)}"
+            )
 
             rss.reset()
             bare_s = bare_loop(defs, bare)
@@ -229,29 +232,61 @@ def main(
             print(f"4. re-extraction only (profile_text backfill, no browser): {'ok' if result.success else 'FAILED'}, "
                   f"{profiles / extract_s:.1f} profiles/s ({extract_s:.1f} s), "
                   f"{requests['s3'] / profiles:.1f} S3 requests per profile (target >= 50 profiles/s)")  # fmt: skip
+            print(
+                f"   Dagster events written per profile: {event_counts(instance, result.run_id, profiles)}"
+            )
+            bare_extract_s = bare_loop(defs, bare, assets=frozenset({TEXT}), checks=frozenset())
+            print(
+                f"   the same without Dagster (bare loop): {profiles / bare_extract_s:.1f} profiles/s"
+            )
 
             if profile_run:
                 print_profile(job, instance, profiled)
 
 
-def bare_loop(defs: dg.Definitions, ids: list[str]) -> float:
-    """The pipeline's own per-profile work (capture, extract, publish, index, checks) with the same
-    pages and workers as the batched run, and no Dagster run, step, event or log."""
+def event_counts(instance: dg.DagsterInstance, run_id: str, profiles: int) -> str:
+    """What the run wrote to the event log, per profile, by kind (the batched run's main cost)."""
+    kinds = Counter(
+        entry.dagster_event.event_type_value
+        for entry in instance.all_logs(run_id)
+        if entry.dagster_event is not None
+    )
+    kinds["log lines"] = sum(
+        1 for entry in instance.all_logs(run_id) if entry.dagster_event is None
+    )
+    total = sum(kinds.values())
+    top = ", ".join(f"{kind} {count / profiles:.2f}" for kind, count in kinds.most_common(6))
+    return f"{total / profiles:.1f} ({top})"
+
+
+def bare_loop(
+    defs: dg.Definitions,
+    ids: list[str],
+    assets: frozenset[dg.AssetKey] = frozenset(ALL_ASSETS),
+    checks: frozenset[dg.AssetCheckKey] | None = None,
+) -> float:
+    """The pipeline's own per-profile work (by default capture, extract, publish, index, checks)
+    with the same pages and workers as the batched run, and no Dagster run, step, event or log."""
     browser = defs.resources["browser"].process_config_and_initialize()
     log = logging.getLogger("bare")
     with (
         defs.resources["profile_storage"].process_config_and_initialize_cm() as storage_resource,
         defs.resources["profile_index_store"].process_config_and_initialize_cm() as index_resource,
     ):
-        pages = browser.pages_at_once()
+        capturing = ALL_ASSETS[0] in assets
+        pages = browser.pages_at_once() if capturing else 0
         workers = pages + storage_resource.workers
         storage = storage_resource.open(pool_size=workers)
         index = index_resource.open(pool_size=workers)
         started = time.monotonic()
-        with browser.open() as session:
-            polite = PoliteBrowser(session, pages, BlockBackoff(3, 1, log))
+        with ExitStack() as stack:
+            polite = None
+            if capturing:
+                session = stack.enter_context(browser.open())
+                polite = PoliteBrowser(session, pages, BlockBackoff(3, 1, log))
+            all_checks = frozenset(spec.key for spec in CHECK_SPECS)
             run = RunContext(
-                frozenset(ALL_ASSETS), frozenset(spec.key for spec in CHECK_SPECS), storage, index,
+                assets, all_checks if checks is None else checks, storage, index,
                 index_resource.table, polite, browser.base_url, {}, lambda *args: None, log,
             )  # fmt: skip
             for pid, outcome in bounded_map(lambda pid: process_profile(run, pid), ids, workers):
@@ -285,7 +320,7 @@ def print_profile(job: dg.JobDefinition, instance: dg.DagsterInstance, ids: list
     elapsed = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(90)
     print(f"5. profiled batched run of {len(ids)}: {elapsed:.1f} s wall; process CPU so far user {usage.ru_utime:.0f} s, "
           f"system {usage.ru_stime:.0f} s. Step thread, by cumulative time:")  # fmt: skip
     print(out.getvalue())

@@ -14,7 +14,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from linkedin_assets.errors import NotVisited, RateLimited
@@ -84,32 +83,63 @@ def bounded_map(
 ) -> Iterator[tuple[T, R]]:
     """``fn`` over ``items`` on ``workers`` threads, results in completion order.
 
-    At most ``workers`` items are in flight (submitted lazily, so a million partitions cost no
-    memory up front). ``on_wake`` runs on the calling thread at least every ``wake_every_s`` and
-    before each result, which is where the caller drains its ``EventRelay``. ``fn`` must not raise
-    for an item's own failure; if it does, the exception propagates after the in-flight items end.
+    Each worker takes the next item itself as soon as it is free, so a caller busy with a result
+    (writing its Dagster events) never holds the next item back. At most ``workers`` items are in
+    flight, and items are taken lazily (a million partitions cost no memory up front); a result
+    waits in a queue until the caller takes it, so ``fn`` should return something small.
+    ``on_wake`` runs on the calling thread at least every ``wake_every_s`` and before each result,
+    which is where the caller drains its ``EventRelay``. ``fn`` must not raise for an item's own
+    failure; if it does, the exception reaches the caller once the workers have stopped.
     """
-    workers = max(1, workers)
-    pending: dict[Future[R], T] = {}
     source = iter(items)
-    exhausted = False
-    with ThreadPoolExecutor(workers, thread_name_prefix="profile") as pool:
-        while True:
-            while not exhausted and len(pending) < workers:
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending[pool.submit(fn, item)] = item
-            if not pending:
+    take = threading.Lock()
+    stop = threading.Event()
+    done: queue.SimpleQueue[tuple[T, R] | BaseException | None] = queue.SimpleQueue()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                with take:
+                    try:
+                        item = next(source)
+                    except StopIteration:
+                        return
+                done.put((item, fn(item)))
+        except BaseException as exc:  # handed to the caller, which re-raises it
+            stop.set()
+            done.put(exc)
+        finally:
+            done.put(None)  # this worker has finished
+
+    threads = [
+        threading.Thread(target=work, name=f"profile-{n}", daemon=True)
+        for n in range(max(1, workers))
+    ]
+    for thread in threads:
+        thread.start()
+    running, failure = len(threads), None
+    try:
+        while running:
+            try:
+                entry = done.get(timeout=wake_every_s)
+            except queue.Empty:
                 on_wake()
-                return
-            done, _ = wait(pending, timeout=wake_every_s, return_when=FIRST_COMPLETED)
+                continue
             on_wake()
-            for future in done:
-                item = pending.pop(future)
-                yield item, future.result()
+            if entry is None:
+                running -= 1
+            elif isinstance(entry, BaseException):
+                failure = failure or entry
+            elif failure is None:
+                yield entry
+    finally:
+        # The caller stopped early, or a worker raised: take no new items, let in-flight ones end.
+        stop.set()
+        for thread in threads:
+            thread.join()
+        on_wake()
+    if failure is not None:
+        raise failure
 
 
 class BlockBackoff:

@@ -149,8 +149,10 @@ def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
 ) -> None:
     from tests.assets import fakes
 
-    ids = ["ada-lovelace", "limited-one", "limited-two", "alan-turing", "walled-person"]
-    fakes.FAILURES.update({"limited-one": RateLimited, "limited-two": RateLimited})
+    # The site rate-limits every visit: with one page at a time, the run visits two (the limit in
+    # a row), whatever order its workers arrive in, and defers all four.
+    ids = ["limited-one", "limited-two", "limited-three", "limited-four"]
+    fakes.FAILURES.update(dict.fromkeys(ids, RateLimited))
     try:
         result = run(
             instance,
@@ -158,26 +160,22 @@ def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
             browser_settings={
                 "max_consecutive_blocks": 2,
                 "block_backoff_s": 0,
-                # one visit at a time: "in a row" is then deterministic
                 "max_concurrent_pages": 1,
             },
         )
     finally:
-        fakes.FAILURES.pop("limited-one")
-        fakes.FAILURES.pop("limited-two")
-    assert CALLS == ["ada-lovelace", "limited-one", "limited-two"]  # stopped visiting after two
+        for pid in ids:
+            fakes.FAILURES.pop(pid)
+    assert len(CALLS) == 2 and set(CALLS) < set(ids)  # stopped visiting after two
+    not_visited = set(ids) - set(CALLS)
     rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
-    assert (
-        rows["ada-lovelace"].failure is None
-        and "profile_index" in rows["ada-lovelace"].materialized
-    )
-    for pid in ("limited-one", "limited-two", "alan-turing", "walled-person"):
+    for pid in ids:
         assert rows[pid].deferred and rows[pid].failure is None and rows[pid].materialized == {}
-    assert "not visited" in rows["alan-turing"].deferred
+        assert ("not visited" in rows[pid].deferred) == (pid in not_visited)
     assert result.success  # nothing failed: the deferred profiles are simply not done yet
     status = instance.get_status_by_partition(
         dg.AssetKey("profile_screenshots"), ids, profile_partitions
     )
-    assert status["alan-turing"] is None  # missing, for the refresh schedule; not failed
+    assert all(status[pid] is None for pid in ids)  # missing, for the refresh schedule
     [observation] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=1).records
     assert observation.asset_observation.metadata["deferred"].value == 4
