@@ -76,3 +76,30 @@ def test_unknown_environment_fails_at_load_naming_it(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode != 0
     assert "LINKEDIN_ASSETS_ENV='production' is not an environment" in result.stderr
+
+
+def test_politeness_is_on_for_the_real_site_and_off_for_the_sample_site() -> None:
+    prod = build_resources("prod", DEPLOYED)["browser"]
+    assert (prod.max_concurrent_pages, prod.min_delay_s, prod.delay_jitter) == (2, 2.0, 0.5)
+    local = build_resources("local", {})["browser"]
+    assert local.max_concurrent_pages is None and local.min_delay_s == 0.0
+    assert 1 <= local.pages_at_once() <= 4  # sized to the machine
+    tuned = build_resources(
+        "prod", {**DEPLOYED, "LINKEDIN_MIN_DELAY_S": "5.5", "LINKEDIN_DELAY_JITTER": "0.1"}
+    )["browser"]
+    assert (tuned.min_delay_s, tuned.delay_jitter) == (5.5, 0.1)
+
+
+def test_a_delay_that_is_not_a_number_fails_at_load_naming_it() -> None:
+    from linkedin_assets.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=r"LINKEDIN_MIN_DELAY_S='soon' is not a number"):
+        build_resources("prod", {**DEPLOYED, "LINKEDIN_MIN_DELAY_S": "soon"})
+
+
+def test_zero_pages_is_refused_naming_the_setting() -> None:
+    from linkedin_assets.errors import ConfigurationError
+    from linkedin_assets.resources.configured import BrowserResource
+
+    with pytest.raises(ConfigurationError, match="LINKEDIN_MAX_CONCURRENT_PAGES=0"):
+        BrowserResource(max_concurrent_pages=0).pages_at_once()

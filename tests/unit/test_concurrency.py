@@ -199,3 +199,19 @@ def test_other_capture_errors_do_not_count_as_blocks() -> None:
     assert inner.calls == ids  # a 404 between two blocks breaks the run of blocks
     assert isinstance(results["gone-1"], ProfileNotFound)
     assert isinstance(results["ada"], ProfileCapture)
+
+
+def test_progress_counts_outcomes_and_logs_at_intervals_and_at_the_end() -> None:
+    from linkedin_assets.pipeline import ProfileOutcome, Progress
+
+    lines: list[str] = []
+    progress = Progress(3, lines.append, every_s=3600)
+    progress.count(ProfileOutcome("a"))
+    progress.count(ProfileOutcome("b", failed_stage="profile_screenshots"))
+    assert lines == []  # not yet: the interval has not passed
+    progress.count(ProfileOutcome("c", deferred=True))
+    progress.log(final=True)
+    assert lines[0].startswith("finished: 3/3 profiles (1 done, 1 failed, 1 deferred)")
+    eager = Progress(2, lines.append, every_s=0)
+    eager.count(ProfileOutcome("a"))
+    assert lines[-1].startswith("progress: 1/2 profiles (1 done, 0 failed, 0 deferred)")
