@@ -180,6 +180,9 @@ def test_rate_limiting_backs_off_stops_visiting_and_defers_the_rest(tmp_path: Pa
         **stack_environment(tmp_path),
         "LINKEDIN_MAX_CONSECUTIVE_BLOCKS": "2",
         "LINKEDIN_BLOCK_BACKOFF_S": "1",
+        # One visit at a time, so "in a row" means exactly that; which profile the workers bring
+        # to the browser first is theirs to decide, so the counts below, not the IDs, are fixed.
+        "LINKEDIN_MAX_CONCURRENT_PAGES": "1",
     }
     site_port, fault_port = free_port(), int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
     ids = OK[:6]
@@ -204,9 +207,9 @@ def test_rate_limiting_backs_off_stops_visiting_and_defers_the_rest(tmp_path: Pa
         rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
         refused = front.stats()["faults"].get("rate-limit:999", 0)
     assert result.success  # nothing failed: the rest is simply for a later run
-    assert len(rows[ids[0]].materialized) == 4
     assert refused == 2  # two refusals in a row, then no more visits
-    for pid in ids[1:3]:
-        assert rows[pid].deferred and "HTTP 999" in rows[pid].deferred and rows[pid].failure is None
-    for pid in ids[3:]:
-        assert rows[pid].deferred and "not visited" in rows[pid].deferred
+    done = [pid for pid in ids if len(rows[pid].materialized) == 4]
+    refused_ids = [pid for pid in ids if "HTTP 999" in (rows[pid].deferred or "")]
+    not_visited = [pid for pid in ids if "not visited" in (rows[pid].deferred or "")]
+    assert (len(done), len(refused_ids), len(not_visited)) == (1, 2, 3)
+    assert all(rows[pid].failure is None for pid in ids)
