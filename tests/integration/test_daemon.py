@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from linkedin_assets.local_stack import LocalStack, StackSettings
 from linkedin_assets.sample_site import load_sample_profiles
 from linkedin_assets.settings import ensure_dagster_home
 from tests.integration.conftest import free_port, stack_environ
+from tests.integration.processes import stop_process_group
 
 pytestmark = pytest.mark.integration
 BIN = Path(sys.executable).parent
@@ -70,11 +70,7 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             instance = dg.DagsterInstance.from_config(environ["DAGSTER_HOME"])
             yield {"environ": environ, "url": url, "instance": instance, "log": log, "data": data}
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_process_group(process)
 
 
 def _get(url: str) -> bool:

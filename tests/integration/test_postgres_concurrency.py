@@ -42,6 +42,7 @@ from linkedin_assets.storage_layout import StorageLayout
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 from linkedin_assets.testing.postgres import LocalPostgres, PostgresServer
+from tests.integration.processes import stop_process_group
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 BIN = Path(sys.executable).parent
@@ -278,7 +279,7 @@ def test_the_run_queue_holds_a_run_whose_pool_is_full(
             wait_until_finished(deployed, logs)
             elapsed = time.monotonic() - started
         finally:
-            stop(daemon)
+            stop_process_group(daemon)
         first, second = finished_windows(deployed, logs)
         story = timeline(deployed.instance, [first.run, second.run])
         launched = {
@@ -332,18 +333,6 @@ def wait_until_finished(deployed: Deployment, logs: list[Path]) -> None:
         time.sleep(1)
     tails = "\n".join(f"--- {log}\n{log.read_text(errors='replace')[-4000:]}" for log in logs)
     raise AssertionError(f"runs not finished after {RUNS_TIMEOUT_S}s\n{tails}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group, then SIGKILL if it has not ended within 30 s."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
 
 
 def assert_stored(environ: dict[str, str], ids: list[str]) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ from linkedin_assets.partitions import partition_range_tags, range_tags
 from linkedin_assets.sample_site import load_sample_profiles
 from linkedin_assets.settings import ensure_dagster_home
 from tests.integration.conftest import free_port
+from tests.integration.processes import stop_process_group
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -121,12 +121,7 @@ def dev(stack: dict[str, str]) -> Iterator[dict[str, Any]]:
             assert graphql(url, "mutation { setNuxSeen }")["data"]["setNuxSeen"] is True
             yield {"url": url, "location": location, "log": log}
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+            stop_process_group(process)
 
 
 @pytest.fixture(scope="module")
