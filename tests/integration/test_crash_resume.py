@@ -17,7 +17,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import boto3
 import dagster as dg
 import pytest
 
@@ -28,6 +27,7 @@ from linkedin_assets.run_report import run_rows
 from linkedin_assets.sample_site import load_sample_profiles
 from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
+from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration
 IDS = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"]
@@ -71,13 +71,7 @@ def test_sigkill_then_resume_completes_everything_without_redoing_finished_work(
     ensure_dagster_home(environ)
     rng = random.Random(20261124)
     with environment(environ), LocalStack(StackSettings.from_environ(environ), persist=False):
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=environ["AWS_ENDPOINT_URL"],
-            region_name="us-west-2",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        s3 = local_client("s3", environ)
         bucket = environ["S3_SCREENSHOT_BUCKET_NAME"]
         instance = dg.DagsterInstance.from_config(environ["DAGSTER_HOME"])
         instance.add_dynamic_partitions("profiles", IDS)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import dagster as dg
 import pytest
 
@@ -25,6 +24,7 @@ from linkedin_assets.local_stack import LocalStack, StackSettings
 from linkedin_assets.sample_site import load_sample_profiles
 from linkedin_assets.settings import ensure_dagster_home
 from tests.integration.conftest import free_port, stack_environ
+from tests.integration.local_aws import local_client
 from tests.integration.processes import stop_process_group
 
 pytestmark = pytest.mark.integration
@@ -113,13 +113,7 @@ def test_a_dropped_file_is_captured_with_no_other_action(dev: dict[str, Any]) ->
     assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs), [r.status for r in runs]
     assert set(instance.get_dynamic_partitions("profiles")) == {p.profile_id for p in OK}
 
-    client = dict(
-        endpoint_url=environ["AWS_ENDPOINT_URL"],
-        region_name="us-west-2",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    s3, dynamodb = boto3.client("s3", **client), boto3.client("dynamodb", **client)
+    s3, dynamodb = local_client("s3", environ), local_client("dynamodb", environ)
     for sample in OK:
         head = s3.head_object(
             Bucket=environ["S3_SCREENSHOT_BUCKET_NAME"], Key=f"profiles/{sample.profile_id}.json"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import boto3
 import dagster as dg
 import pytest
 
@@ -30,6 +29,7 @@ from linkedin_assets.testing.fault_suite import (
     scaled_backoff,
     stack_environment,
 )
+from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration
 OK = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"]
@@ -52,6 +52,20 @@ def test_transient_s3_faults_lose_no_profile(tmp_path: Path) -> None:
     )  # visible in the metrics
 
 
+def batched_run(ids: list[str]) -> tuple[dg.DagsterInstance, dg.ExecuteInProcessResult, dict]:
+    """One batched run of ``ids`` on a fresh ephemeral instance; its rows by profile."""
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("profiles", ids)
+    result = (
+        build_definitions("local")
+        .resolve_job_def("profile_pipeline_job")
+        .execute_in_process(
+            instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
+        )
+    )
+    return instance, result, {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+
+
 def run_through(
     proxy_rules: list[FaultRule], ids: list[str], tmp_path: Path, **extra_env: str
 ) -> tuple[dg.DagsterInstance, list, dict, FaultProxy]:
@@ -64,28 +78,15 @@ def run_through(
         scaled_backoff(0.02),
     ):
         os.environ["AWS_ENDPOINT_URL"] = proxy.url
-        instance = dg.DagsterInstance.ephemeral()
-        instance.add_dynamic_partitions("profiles", ids)
         proxy.set_rules(proxy_rules)
-        result = (
-            build_definitions("local")
-            .resolve_job_def("profile_pipeline_job")
-            .execute_in_process(
-                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
-            )
-        )
+        instance, _, by_id = batched_run(ids)
         proxy.clear()
-        rows = run_rows(instance, result.run_id, ids)
-        kwargs = dict(
-            endpoint_url=moto_url,
-            region_name="us-west-2",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        rows = [by_id[pid] for pid in ids]
+        dynamodb = local_client("dynamodb", {"AWS_ENDPOINT_URL": moto_url})
         items = {
-            pid: boto3.client("dynamodb", **kwargs)
-            .get_item(TableName=environ["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}})
-            .get("Item")
+            pid: dynamodb.get_item(
+                TableName=environ["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
+            ).get("Item")
             for pid in ids
         }
         return instance, rows, items, proxy
@@ -148,16 +149,7 @@ def test_browser_faults_fail_only_their_own_profile(tmp_path: Path) -> None:
         environment({**environ, "LINKEDIN_NAVIGATION_TIMEOUT_S": "20"}),
         LocalStack(StackSettings.from_environ(environ), persist=False),
     ):
-        instance = dg.DagsterInstance.ephemeral()
-        instance.add_dynamic_partitions("profiles", ids)
-        result = (
-            build_definitions("local")
-            .resolve_job_def("profile_pipeline_job")
-            .execute_in_process(
-                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
-            )
-        )
-        rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+        _, result, rows = batched_run(ids)
     for pid in (OK[0], OK[1]):  # before and after the faults: the run went on
         assert rows[pid].failure is None and len(rows[pid].materialized) == 4
     expected = {
@@ -195,16 +187,7 @@ def test_rate_limiting_backs_off_stops_visiting_and_defers_the_rest(tmp_path: Pa
         front.rate_limit(
             status=999, after=1, count=100
         )  # the site starts refusing after one profile
-        instance = dg.DagsterInstance.ephemeral()
-        instance.add_dynamic_partitions("profiles", ids)
-        result = (
-            build_definitions("local")
-            .resolve_job_def("profile_pipeline_job")
-            .execute_in_process(
-                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
-            )
-        )
-        rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+        _, result, rows = batched_run(ids)
         refused = front.stats()["faults"].get("rate-limit:999", 0)
     assert result.success  # nothing failed: the rest is simply for a later run
     assert refused == 2  # two refusals in a row, then no more visits

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import dagster as dg
 import pytest
 
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.sample_site import load_sample_profiles
 from linkedin_assets.settings import ensure_dagster_home
+from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration
 BIN = Path(sys.executable).parent
@@ -30,13 +30,7 @@ def test_forget_deletes_objects_item_and_partition(stack: dict[str, str]) -> Non
         .execute_in_process(instance=instance, partition_key=pid, raise_on_error=False)
     )
     assert result.success
-    kwargs = dict(
-        endpoint_url=stack["AWS_ENDPOINT_URL"],
-        region_name="us-west-2",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    s3, ddb = boto3.client("s3", **kwargs), boto3.client("dynamodb", **kwargs)
+    s3, ddb = local_client("s3", stack), local_client("dynamodb", stack)
 
     def keys() -> list[str]:
         return [

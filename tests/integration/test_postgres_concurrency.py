@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import dagster as dg
 import pytest
 
@@ -42,6 +41,7 @@ from linkedin_assets.storage_layout import StorageLayout
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 from linkedin_assets.testing.postgres import LocalPostgres, PostgresServer
+from tests.integration.local_aws import local_client
 from tests.integration.processes import stop_process_group
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
@@ -336,13 +336,7 @@ def wait_until_finished(deployed: Deployment, logs: list[Path]) -> None:
 
 
 def assert_stored(environ: dict[str, str], ids: list[str]) -> None:
-    client = dict(
-        endpoint_url=environ["AWS_ENDPOINT_URL"],
-        region_name="us-west-2",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    s3, dynamodb = boto3.client("s3", **client), boto3.client("dynamodb", **client)
+    s3, dynamodb = local_client("s3", environ), local_client("dynamodb", environ)
     bucket, layout = environ["S3_SCREENSHOT_BUCKET_NAME"], StorageLayout()
     for pid in ids:
         for key in (

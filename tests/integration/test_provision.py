@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
+
+from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration
 BIN = Path(sys.executable).parent
@@ -45,13 +46,7 @@ def test_provision_creates_then_changes_nothing_then_repairs_drift(stack: dict[s
     assert again.returncode == 0 and "nothing to change" in again.stdout, again.stdout
     assert provision(stack, "--env", "local", "--versioning", "--check").returncode == 0
 
-    kwargs = dict(
-        endpoint_url=stack["AWS_ENDPOINT_URL"],
-        region_name="us-west-2",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    s3, ddb = boto3.client("s3", **kwargs), boto3.client("dynamodb", **kwargs)
+    s3, ddb = local_client("s3", stack), local_client("dynamodb", stack)
     assert (
         s3.get_bucket_encryption(Bucket="prov-text")["ServerSideEncryptionConfiguration"]["Rules"][
             0
@@ -90,13 +85,7 @@ def test_provision_creates_then_changes_nothing_then_repairs_drift(stack: dict[s
 
 
 def test_kms_key_is_the_default_encryption_when_configured(stack: dict[str, str]) -> None:
-    kwargs = dict(
-        endpoint_url=stack["AWS_ENDPOINT_URL"],
-        region_name="us-west-2",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    key_id = boto3.client("kms", **kwargs).create_key()["KeyMetadata"]["KeyId"]
+    key_id = local_client("kms", stack).create_key()["KeyMetadata"]["KeyId"]
     result = provision(
         stack,
         "--env",
@@ -106,7 +95,7 @@ def test_kms_key_is_the_default_encryption_when_configured(stack: dict[str, str]
         S3_KMS_KEY_ID=key_id,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    rule = boto3.client("s3", **kwargs).get_bucket_encryption(Bucket="prov-kms")[
+    rule = local_client("s3", stack).get_bucket_encryption(Bucket="prov-kms")[
         "ServerSideEncryptionConfiguration"
     ]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"] == {
