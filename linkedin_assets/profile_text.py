@@ -7,7 +7,7 @@ from typing import Any
 
 import dagster as dg
 
-from linkedin_assets.documents import build_document, serialise
+from linkedin_assets.documents import build_document, content_sha256, serialise
 from linkedin_assets.errors import ExtractionError, ObjectNotFound
 from linkedin_assets.extraction import extract_profile
 from linkedin_assets.partitions import profile_partitions
@@ -39,11 +39,14 @@ def extract_document(capture: StoredCapture) -> dict[str, Any]:
 
 
 def store_document(storage: ProfileStorage, document: dict[str, Any]) -> PutResult:
+    """Upload the extracted document; the same content (whatever ``extracted_at``) writes nothing,
+    as for ``profile_json``, so a re-extraction that changes nothing rewrites nothing."""
     key = storage.layout.extracted_key(document["profile_id"])
     return storage.objects.put(
         storage.profile_text_bucket, key, serialise(document),
         content_type="application/json; charset=utf-8",
         metadata={"profile-id": document["profile_id"], "extracted-at": document["extracted_at"]},
+        fingerprint=content_sha256(document),
     )  # fmt: skip
 
 
@@ -60,6 +63,7 @@ def load_document(storage: ProfileStorage, profile_id: str) -> dict[str, Any]:
 def materialization_metadata(document: dict[str, Any], put: PutResult) -> dict[str, Any]:
     return {
         "s3_key": put.key,
+        "outcome": put.outcome,
         "name": document["name"],
         "experience": len(document["experience"]),
         "education": len(document["education"]),

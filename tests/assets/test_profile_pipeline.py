@@ -5,6 +5,7 @@ orchestration: per-partition failure, subsetting, idempotence, metadata)."""
 from __future__ import annotations
 
 import json
+import time
 
 import dagster as dg
 
@@ -73,9 +74,13 @@ def test_rerun_on_unchanged_content_uploads_nothing(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
     first = run(instance, ["ada-lovelace"])
+    time.sleep(1)  # extracted_at has second precision: the second extraction's must differ
     second = run(instance, ["ada-lovelace"])
     m1 = run_rows(instance, first.run_id, ["ada-lovelace"])[0].materialized
     m2 = run_rows(instance, second.run_id, ["ada-lovelace"])[0].materialized
+    assert m1["profile_text"]["outcome"] == "uploaded"
+    # Re-extracted a second later: only extracted_at differs, so nothing is rewritten.
+    assert m2["profile_text"]["outcome"] == "unchanged"
     assert m2["profile_json"]["outcome"] == "unchanged"
     assert m2["profile_json"]["uploaded_at"] == m1["profile_json"]["uploaded_at"]
     assert m2["profile_screenshots"]["outcome"] == "unchanged"
