@@ -38,6 +38,7 @@ import click
 import dagster as dg
 import psutil
 
+from linkedin_assets import s3_ops
 from linkedin_assets.concurrency import BlockBackoff, PoliteBrowser, bounded_map
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local_stack import LocalStack, StackSettings
@@ -310,12 +311,8 @@ def drop_extracted(defs: dg.Definitions, ids: list[str]) -> None:
     """Delete the profiles' extracted documents, so that re-extraction writes each one again."""
     with defs.resources["profile_storage"].process_config_and_initialize_cm() as resource_:
         storage = resource_.open()
-        client = storage.objects.client_for(storage.profile_text_bucket)
-        keys = [{"Key": storage.layout.extracted_key(pid)} for pid in ids]
-        for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1,000 keys
-            client.delete_objects(
-                Bucket=storage.profile_text_bucket, Delete={"Objects": keys[start : start + 1000]}
-            )
+        keys = (storage.layout.extracted_key(pid) for pid in ids)
+        s3_ops.delete(storage.objects, storage.profile_text_bucket, keys)  # type: ignore[arg-type]
 
 
 def launched_run(pid: str) -> float:
