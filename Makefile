@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-unit test-integration lint format stack dev bench throughput faults clean
+.PHONY: setup demo test test-unit test-integration lint format stack dev bench throughput screenshots faults clean
 
 $(STAMP): pyproject.toml
 	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
@@ -46,8 +46,11 @@ dev: setup  ## the Dagster UI + daemon on the local stack (run `make stack` in a
 bench: setup  ## benchmarks that print figures (never timed tests)
 	$(BIN)/python benchmarks/intake_benchmark.py
 
-throughput: setup  ## batched vs bare vs one run per partition vs re-extraction (docs/performance.md)
+throughput: setup  ## batched vs bare vs one run per partition vs re-extraction vs the browser alone (docs/performance.md)
 	$(BIN)/python benchmarks/throughput.py --profiles 200
+
+screenshots: setup  ## what a full-page PNG costs Chromium, and its fast encoding (docs/performance.md)
+	$(BIN)/python benchmarks/screenshot_encoding.py
 
 faults: setup  ## faults injected for real: figures (faults injected, retries, profiles lost)
 	$(BIN)/python benchmarks/fault_suite.py --profiles 200

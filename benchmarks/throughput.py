@@ -6,7 +6,9 @@
 3. one Dagster run per partition, for a small sample, extrapolated: launched as the Dagster CLI
    does (a process per run), and in-process for reference; the speed-up of the batched run;
 4. re-extraction only (a ``profile_text`` backfill from stored HTML, no browser): profiles/s, when
-   the documents come out unchanged (nothing written) and when every one is written again.
+   the documents come out unchanged (nothing written) and when every one is written again;
+5. the browser alone (same pages at once, nothing extracted or stored): the machine's ceiling for
+   any path, and so for the speed-up of 3.
 
     .venv/bin/python benchmarks/throughput.py [--profiles 200] [--naive-sample 5] [--profile-run]
 
@@ -252,6 +254,14 @@ def main(
                     f"   the same without Dagster (bare loop): {profiles / bare_extract_s:.1f} profiles/s"
                 )
 
+            # Capturing stores nothing, so the browser alone can visit the batched run's profiles
+            # again (in a new browser, so with a cold cache like the batched run's).
+            capture_s = capture_only(defs, batch)
+            ceiling = profiles * per_launched / capture_s
+            print(f"5. the browser alone (page loads, HTML, full-page screenshots; nothing extracted or stored), "
+                  f"same pages at once: {profiles / capture_s:.2f} profiles/s -> no path can beat one run per "
+                  f"partition by more than {ceiling:.1f}x on this machine")  # fmt: skip
+
             if profile_run:
                 print_profile(job, instance, profiled)
 
@@ -307,6 +317,19 @@ def bare_loop(
         return time.monotonic() - started
 
 
+def capture_only(defs: dg.Definitions, ids: list[str]) -> float:
+    """The browser's share of every path, alone: each profile's two page loads, HTML and screenshots
+    with the same pages at once as the batched run, and nothing else."""
+    browser = defs.resources["browser"].process_config_and_initialize()
+    with browser.open() as session:
+        started = time.monotonic()
+        for _pid, _capture in bounded_map(
+            lambda pid: session.capture_profile(pid, browser.base_url), ids, browser.pages_at_once()
+        ):
+            pass
+        return time.monotonic() - started
+
+
 def drop_extracted(defs: dg.Definitions, ids: list[str]) -> None:
     """Delete the profiles' extracted documents, so that re-extraction writes each one again."""
     with defs.resources["profile_storage"].process_config_and_initialize_cm() as resource_:
@@ -341,7 +364,7 @@ def print_profile(job: dg.JobDefinition, instance: dg.DagsterInstance, ids: list
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(90)
-    print(f"5. profiled batched run of {len(ids)}: {elapsed:.1f} s wall; process CPU so far user {usage.ru_utime:.0f} s, "
+    print(f"6. profiled batched run of {len(ids)}: {elapsed:.1f} s wall; process CPU so far user {usage.ru_utime:.0f} s, "
           f"system {usage.ru_stime:.0f} s. Step thread, by cumulative time:")  # fmt: skip
     print(out.getvalue())
 
