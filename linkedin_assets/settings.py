@@ -14,6 +14,7 @@ from typing import Final
 import dagster as dg
 
 from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.event_store import event_log_config
 
 ENV_VAR: Final = "LINKEDIN_ASSETS_ENV"
 ENVIRONMENTS: Final = ("local", "dev", "staging", "prod")
@@ -93,12 +94,23 @@ def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str
     return dict(environ)
 
 
+# What earlier versions wrote; such a file is brought up to date (same storage files either way).
+_EARLIER_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+def local_dagster_yaml() -> str:
+    """The local default's instance: telemetry off, and SQLite storage that writes a run's planned
+    events in one transaction (``linkedin_assets.event_store``)."""
+    return _EARLIER_DAGSTER_YAML + event_log_config()
+
+
 def ensure_dagster_home(environ: Mapping[str, str] | None = None) -> Path:
-    """Create ``DAGSTER_HOME`` with a ``dagster.yaml`` (telemetry off) if it does not exist yet."""
+    """Create ``DAGSTER_HOME`` with the local default's ``dagster.yaml`` if it has none yet (a
+    file the user wrote is never touched)."""
     environ = os.environ if environ is None else environ
     home = Path(environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() == _EARLIER_DAGSTER_YAML:
+        config.write_text(local_dagster_yaml())
     return home
