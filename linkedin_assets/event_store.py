@@ -42,8 +42,15 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         # Dagster reads its batching switch from the environment of each process that writes
         # events (webserver, daemon, run worker, CLI); each of them builds this storage from
         # dagster.yaml, so this is the one place that reaches them all. An explicit value wins
-        # (0 turns batching off).
-        os.environ.setdefault(BATCH_SIZE_VAR, DEFAULT_BATCH_SIZE)
+        # (0 turns batching off); one Dagster could not read would fail every event write.
+        value = os.environ.get(BATCH_SIZE_VAR, "").strip()
+        if not value:
+            os.environ[BATCH_SIZE_VAR] = DEFAULT_BATCH_SIZE
+        elif not value.isdigit():
+            raise ConfigurationError(
+                f"{BATCH_SIZE_VAR}={value!r} is not a number of events: use a whole number "
+                f"(0 writes events one by one) or leave it unset for {DEFAULT_BATCH_SIZE}"
+            )
 
     @classmethod
     def config_type(cls) -> dict[str, Any]:

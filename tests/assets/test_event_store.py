@@ -2,6 +2,7 @@
 what its own SQLite storage would have written: the same events, the same partition statuses
 (failed ones included), the same latest materializations."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,11 @@ import dagster as dg
 import pytest
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.event_store import BATCH_SIZE_VAR, BatchingSqliteEventLogStorage
+from linkedin_assets.event_store import (
+    BATCH_SIZE_VAR,
+    DEFAULT_BATCH_SIZE,
+    BatchingSqliteEventLogStorage,
+)
 from tests.assets.conftest import batching_event_log
 
 KEYS = [f"p{n}" for n in range(6)]
@@ -128,3 +133,21 @@ def test_default_directory_is_dagsters_own(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv(BATCH_SIZE_VAR, "0")
     storage = BatchingSqliteEventLogStorage.from_config_value(None, {})
     assert Path(storage._base_dir) == tmp_path / "history" / "runs"
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_batch_size_gets_the_default(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(BATCH_SIZE_VAR, value)
+    BatchingSqliteEventLogStorage(str(tmp_path))
+    assert os.environ[BATCH_SIZE_VAR] == DEFAULT_BATCH_SIZE
+
+
+@pytest.mark.parametrize("value", ["ten", "-5", "1e3"])
+def test_a_batch_size_dagster_cannot_read_is_refused_naming_it(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(BATCH_SIZE_VAR, value)
+    with pytest.raises(ConfigurationError, match=f"DAGSTER_EVENT_BATCH_SIZE={value!r} is not"):
+        BatchingSqliteEventLogStorage(str(tmp_path))
