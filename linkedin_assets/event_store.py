@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -120,10 +121,11 @@ def default_base_dir() -> str:
     return os.path.join(home, "history", "runs", "")
 
 
-def event_log_config() -> str:
-    """The ``event_log_storage`` block of the local default's dagster.yaml."""
-    return (
-        "event_log_storage:\n"
-        f"  module: {__name__}\n"
-        f"  class: {BatchingSqliteEventLogStorage.__name__}\n"
-    )
+def event_log_config(base_dir: Path) -> dict[str, Any]:
+    """The ``event_log_storage`` entry of the local default's dagster.yaml: the directory is
+    written out, so that ``DagsterInstance.from_config(path)`` works without ``DAGSTER_HOME``."""
+    return {
+        "module": __name__,
+        "class": BatchingSqliteEventLogStorage.__name__,
+        "config": {"base_dir": str(base_dir)},
+    }

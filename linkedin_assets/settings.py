@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Final
 
 import dagster as dg
+import yaml
 
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.event_store import event_log_config
@@ -98,19 +99,44 @@ def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str
 _EARLIER_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
-def local_dagster_yaml() -> str:
-    """The local default's instance: telemetry off, and SQLite storage that writes a run's planned
-    events in one transaction (``linkedin_assets.event_store``)."""
-    return _EARLIER_DAGSTER_YAML + event_log_config()
+def local_dagster_yaml(home: Path) -> str:
+    """The local default's instance in ``home``: telemetry off, and SQLite storage that writes a
+    run's planned events in batches (``linkedin_assets.event_store``)."""
+    config = {
+        "telemetry": {"enabled": False},
+        "event_log_storage": event_log_config(home / "history" / "runs"),
+    }
+    return yaml.safe_dump(config, sort_keys=False)
+
+
+def _written_by_us(text: str, home: Path) -> bool:
+    """Whether ``text`` is a dagster.yaml this project wrote: an earlier version's, or the current
+    one for this directory or for one it was moved from (the event log's directory aside)."""
+    if text == _EARLIER_DAGSTER_YAML:
+        return True
+    try:
+        found = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    expected = yaml.safe_load(local_dagster_yaml(home))
+    try:
+        found["event_log_storage"]["config"]["base_dir"] = str(home / "history" / "runs")
+    except (KeyError, TypeError):
+        return False
+    return found == expected
 
 
 def ensure_dagster_home(environ: Mapping[str, str] | None = None) -> Path:
-    """Create ``DAGSTER_HOME`` with the local default's ``dagster.yaml`` if it has none yet (a
-    file the user wrote is never touched)."""
+    """Give ``DAGSTER_HOME`` the local default's ``dagster.yaml`` if it has none, or one this
+    project wrote that is out of date (an earlier version, another directory); a file the user
+    wrote or edited is never touched."""
     environ = os.environ if environ is None else environ
-    home = Path(environ["DAGSTER_HOME"])
+    home = Path(environ["DAGSTER_HOME"]).absolute()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() == _EARLIER_DAGSTER_YAML:
-        config.write_text(local_dagster_yaml())
+    wanted = local_dagster_yaml(home)
+    if not config.exists() or (
+        config.read_text() != wanted and _written_by_us(config.read_text(), home)
+    ):
+        config.write_text(wanted)
     return home

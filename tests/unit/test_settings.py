@@ -106,7 +106,23 @@ def test_local_instance_uses_the_batching_event_log(
 def test_earlier_local_dagster_yaml_is_brought_up_to_date(tmp_path: Path) -> None:
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    assert (tmp_path / "dagster.yaml").read_text() == local_dagster_yaml()
+    assert (tmp_path / "dagster.yaml").read_text() == local_dagster_yaml(tmp_path)
+
+
+def test_a_moved_local_home_points_at_its_new_directory(tmp_path: Path) -> None:
+    (tmp_path / "dagster.yaml").write_text(local_dagster_yaml(Path("/where/it/was")))
+    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
+    assert (tmp_path / "dagster.yaml").read_text() == local_dagster_yaml(tmp_path)
+
+
+def test_the_local_instance_loads_by_path_without_dagster_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "0")
+    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        assert Path(instance.event_log_storage._base_dir) == tmp_path / "history" / "runs"
 
 
 def test_a_users_own_dagster_yaml_is_never_touched(tmp_path: Path) -> None:
@@ -114,3 +130,10 @@ def test_a_users_own_dagster_yaml_is_never_touched(tmp_path: Path) -> None:
     (tmp_path / "dagster.yaml").write_text(own)
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
     assert (tmp_path / "dagster.yaml").read_text() == own
+
+
+def test_a_local_dagster_yaml_the_user_edited_is_never_touched(tmp_path: Path) -> None:
+    edited = local_dagster_yaml(tmp_path) + "run_retries:\n  enabled: true\n"
+    (tmp_path / "dagster.yaml").write_text(edited)
+    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
+    assert (tmp_path / "dagster.yaml").read_text() == edited
