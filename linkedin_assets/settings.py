@@ -135,8 +135,7 @@ def ensure_dagster_home(environ: Mapping[str, str] | None = None) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     wanted = local_dagster_yaml(home)
-    if not config.exists() or (
-        config.read_text() != wanted and _written_by_us(config.read_text(), home)
-    ):
+    current = config.read_text() if config.exists() else None
+    if current is None or (current != wanted and _written_by_us(current, home)):
         config.write_text(wanted)
     return home
