@@ -110,20 +110,26 @@ def _last_per_asset(
     return iter(last.values())
 
 
+def event_log_dir(home: Path) -> Path:
+    """Where Dagster's default SQLite event log lives in an instance directory."""
+    return home / "history" / "runs"
+
+
 def default_base_dir() -> str:
-    """Where Dagster's default SQLite event log lives: ``$DAGSTER_HOME/history/runs``."""
+    """``$DAGSTER_HOME/history/runs``, for a dagster.yaml that names no ``base_dir``."""
     home = os.environ.get("DAGSTER_HOME", "").strip()
     if not home:
         raise ConfigurationError(
             "event_log_storage BatchingSqliteEventLogStorage: no base_dir in dagster.yaml and "
             "DAGSTER_HOME is not set; set DAGSTER_HOME to the instance's directory"
         )
-    return os.path.join(home, "history", "runs", "")
+    return str(event_log_dir(Path(home)))
 
 
 def event_log_config(base_dir: Path) -> dict[str, Any]:
-    """The ``event_log_storage`` entry of the local default's dagster.yaml: the directory is
-    written out, so that ``DagsterInstance.from_config(path)`` works without ``DAGSTER_HOME``."""
+    """The ``event_log_storage`` entry of a dagster.yaml for this storage in ``base_dir``. The
+    local default names its directory, so that ``DagsterInstance.from_config(path)`` works
+    without ``DAGSTER_HOME``."""
     return {
         "module": __name__,
         "class": BatchingSqliteEventLogStorage.__name__,

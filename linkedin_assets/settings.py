@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import dagster as dg
 import yaml
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.event_store import event_log_config
+from linkedin_assets.event_store import event_log_config, event_log_dir
 
 ENV_VAR: Final = "LINKEDIN_ASSETS_ENV"
 ENVIRONMENTS: Final = ("local", "dev", "staging", "prod")
@@ -99,14 +99,17 @@ def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str
 _EARLIER_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
+def _local_config(home: Path) -> dict[str, Any]:
+    return {
+        "telemetry": {"enabled": False},
+        "event_log_storage": event_log_config(event_log_dir(home)),
+    }
+
+
 def local_dagster_yaml(home: Path) -> str:
     """The local default's instance in ``home``: telemetry off, and SQLite storage that writes a
     run's planned events in batches (``linkedin_assets.event_store``)."""
-    config = {
-        "telemetry": {"enabled": False},
-        "event_log_storage": event_log_config(home / "history" / "runs"),
-    }
-    return yaml.safe_dump(config, sort_keys=False)
+    return yaml.safe_dump(_local_config(home), sort_keys=False)
 
 
 def _written_by_us(text: str, home: Path) -> bool:
@@ -116,14 +119,10 @@ def _written_by_us(text: str, home: Path) -> bool:
         return True
     try:
         found = yaml.safe_load(text)
-    except yaml.YAMLError:
+        found["event_log_storage"]["config"]["base_dir"] = str(event_log_dir(home))
+    except (yaml.YAMLError, KeyError, TypeError):
         return False
-    expected = yaml.safe_load(local_dagster_yaml(home))
-    try:
-        found["event_log_storage"]["config"]["base_dir"] = str(home / "history" / "runs")
-    except (KeyError, TypeError):
-        return False
-    return found == expected
+    return found == _local_config(home)
 
 
 def ensure_dagster_home(environ: Mapping[str, str] | None = None) -> Path:

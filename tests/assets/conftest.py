@@ -5,7 +5,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from linkedin_assets.event_store import BATCH_SIZE_VAR, DEFAULT_BATCH_SIZE
+from linkedin_assets.event_store import BATCH_SIZE_VAR, DEFAULT_BATCH_SIZE, event_log_config
 from tests.assets.fakes import CALLS
 
 
@@ -21,10 +21,4 @@ def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dg.Dag
 
 def batching_event_log(base_dir: Path) -> dict[str, Any]:
     """Instance overrides for ``BatchingSqliteEventLogStorage`` in ``base_dir``."""
-    return {
-        "event_log_storage": {
-            "module": "linkedin_assets.event_store",
-            "class": "BatchingSqliteEventLogStorage",
-            "config": {"base_dir": str(base_dir)},
-        }
-    }
+    return {"event_log_storage": event_log_config(base_dir)}
