@@ -6,15 +6,27 @@ headers, body; a chunked body is read completely and re-sent with a Content-Leng
 
     with FaultProxy("http://127.0.0.1:5000", seed=1) as proxy:
         proxy.set_rules([FaultRule("error", 0.3, status=503, code="SlowDown")])
-        s3 = build_client("s3", ClientSettings(endpoint_url=proxy.url, ...), attempt_log)
+        s3 = build_client("s3", ClientSettings(endpoint_url=proxy.url, ...))
 
 Rules are checked in order for every request. A rule matches on ``service`` (DynamoDB requests
 are ``POST /`` with ``X-Amz-Target: DynamoDB_20120810.<Operation>``; everything else is S3),
 ``operation`` (the DynamoDB operation, or the S3 request's HTTP method) and ``path_prefix``
 (S3 path-style ``/bucket/key``); ``None`` matches anything. A matching rule whose ``limit`` is
-not used up fires with ``probability``, drawn from the proxy's ``random.Random(seed)`` so that a
-run is reproducible. The first rule that fires decides the request's fate, except that latency
-rules add their delay and let the next rules decide:
+not used up fires with ``probability``.
+
+Whether it fires is decided per request, not drawn from a shared random stream: a hash of the
+seed, the rule, the request (service, operation, S3 path and query or DynamoDB key), botocore's
+attempt number (its ``amz-sdk-request: attempt=N`` header) and how many times that same attempt
+was seen before. Threads may interleave requests in any order; each request still meets the same
+fate on every run with the same seed. (``limit`` counts firings in arrival order, so a rule with a
+limit is exact in count, not in which requests it hits.)
+
+A rule with ``after_requests`` waits until the proxy has seen that many requests since
+``set_rules``; with ``for_s`` it then applies for that many seconds only: an outage in the middle
+of a run is ``FaultRule("error", 1.0, after_requests=2000, for_s=10)``.
+
+The first rule that fires decides the request's fate, except that latency rules add their delay
+and let the next rules decide:
 
 - ``error``: answer ``status`` with an S3 XML or DynamoDB JSON error body carrying ``code``;
 - ``reset``: close the client's socket with SO_LINGER 0, so that it sees a connection reset;
@@ -28,11 +40,12 @@ forwards to another address, and raises ``ValueError`` naming it.
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
-import random
 import socket
 import struct
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,6 +90,8 @@ class FaultRule:
     code: str = "SlowDown"
     seconds: float = 0.0
     limit: int | None = None
+    after_requests: int = 0
+    for_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.fault not in ("error", "reset", "stall", "latency"):
@@ -87,6 +102,8 @@ class FaultRule:
             raise ValueError(f"unknown service {self.service!r}")
         if self.seconds < 0 or (self.limit is not None and self.limit < 0):
             raise ValueError("seconds and limit cannot be negative")
+        if self.after_requests < 0 or (self.for_s is not None and self.for_s <= 0):
+            raise ValueError("after_requests cannot be negative, and for_s must be positive")
 
     def matches(self, service: Service, operation: str, path: str) -> bool:
         if self.service is not None and self.service != service:
@@ -98,6 +115,36 @@ class FaultRule:
     @property
     def stats_key(self) -> str:
         return f"error:{self.status}:{self.code}" if self.fault == "error" else self.fault
+
+
+def chance(*parts: object) -> float:
+    """A number in [0, 1) fixed by ``parts``: the same parts give the same number on every run."""
+    digest = hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def attempt_number(header: str) -> int:
+    """botocore's attempt number from its ``amz-sdk-request: attempt=2; max=10`` header."""
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "attempt" and value.isdigit():
+            return int(value)
+    return 1
+
+
+def request_identity(service: Service, query: str, body: bytes | None) -> str:
+    """What tells one request from another beside its path: S3's query string, or the item key
+    (or batch of keys) of a DynamoDB request; never a timestamp, so a retry has the same one."""
+    if service == "s3":
+        return query
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError:
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    key = document.get("Key", document.get("RequestItems", ""))
+    return json.dumps(key, sort_keys=True)
 
 
 def classify(method: str, target: str) -> tuple[Service, str]:
@@ -125,9 +172,12 @@ class FaultProxy(LoopbackService):
 
     def __init__(self, upstream: str, host: str = "127.0.0.1", port: int = 0, seed: int = 0):
         super().__init__(upstream, host, port)
-        self._random = random.Random(seed)
+        self._seed = seed
         self._rules: list[FaultRule] = []
         self._fired: list[int] = []
+        self._active_since: list[float | None] = []
+        self._rule_requests = 0
+        self._seen: Counter[tuple[str, ...]] = Counter()
         self._requests = 0
         self._forwarded = 0
         self._injected: Counter[str] = Counter()
@@ -144,6 +194,8 @@ class FaultProxy(LoopbackService):
         with self._lock:
             self._rules = list(rules)
             self._fired = [0] * len(self._rules)
+            self._active_since = [None] * len(self._rules)
+            self._rule_requests = 0
 
     def clear(self) -> None:
         self.set_rules([])
@@ -160,18 +212,28 @@ class FaultProxy(LoopbackService):
         return _Server(self._address, self)
 
     def _decide(
-        self, service: Service, operation: str, path: str
+        self,
+        service: Service,
+        operation: str,
+        path: str,
+        identity: str = "",
+        attempt: int = 1,
     ) -> tuple[float, FaultRule | None]:
         """Delay to add and the fault to inject (``None``: forward) for one request."""
         delay = 0.0
         with self._lock:
             self._requests += 1
+            self._rule_requests += 1
+            request = (service, operation, path, identity, str(attempt))
+            seen = self._seen[request]
+            self._seen[request] += 1
+            now = time.monotonic()
             for index, rule in enumerate(self._rules):
-                if not rule.matches(service, operation, path):
+                if not rule.matches(service, operation, path) or not self._active(index, now):
                     continue
                 if rule.limit is not None and self._fired[index] >= rule.limit:
                     continue
-                if self._random.random() >= rule.probability:
+                if chance(self._seed, index, *request, seen) >= rule.probability:
                     continue
                 self._fired[index] += 1
                 self._injected[rule.stats_key] += 1
@@ -179,6 +241,16 @@ class FaultProxy(LoopbackService):
                     return delay, rule
                 delay += rule.seconds
         return delay, None
+
+    def _active(self, index: int, now: float) -> bool:
+        """Whether rule ``index``'s window is open (caller holds the lock)."""
+        rule = self._rules[index]
+        if self._rule_requests < rule.after_requests:
+            return False
+        since = self._active_since[index]
+        if since is None:
+            self._active_since[index] = since = now
+        return rule.for_s is None or now - since < rule.for_s
 
     def _count_forwarded(self) -> None:
         with self._lock:
@@ -216,7 +288,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _proxy_request(self) -> None:
         body = self._read_body()
         service, operation = classify(self.command, self.headers.get("X-Amz-Target", ""))
-        delay, rule = self.proxy._decide(service, operation, self.path.split("?", 1)[0])
+        path, _, query = self.path.partition("?")
+        delay, rule = self.proxy._decide(
+            service,
+            operation,
+            path,
+            request_identity(service, query, body),
+            attempt_number(self.headers.get("amz-sdk-request", "")),
+        )
         if delay and self.proxy._stopping.wait(delay):
             self.close_connection = True
         elif rule is None:
