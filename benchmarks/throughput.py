@@ -45,7 +45,14 @@ from linkedin_assets.concurrency import BlockBackoff, PoliteBrowser, bounded_map
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local_stack import LocalStack, StackSettings
 from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.pipeline import ALL_ASSETS, CHECK_SPECS, TEXT, RunContext, process_profile
+from linkedin_assets.pipeline import (
+    ALL_ASSETS,
+    CHECK_SPECS,
+    TEXT,
+    ProfileWork,
+    RunContext,
+    process_profile,
+)
 from linkedin_assets.resources import configured
 from linkedin_assets.sample_site import SampleSite
 from linkedin_assets.settings import ensure_dagster_home
@@ -311,9 +318,10 @@ def bare_loop(
                 assets, all_checks if checks is None else checks, storage, index,
                 index_resource.table, polite, browser.base_url, {}, lambda *args: None, log,
             )  # fmt: skip
-            for pid, outcome in bounded_map(lambda pid: process_profile(run, pid), ids, workers):
+            works = (ProfileWork.start(pid) for pid in ids)
+            for work, outcome in bounded_map(lambda w: process_profile(run, w), works, workers):
                 if not outcome.ok:
-                    print(f"   bare loop: {pid} {outcome.error_kind}: {outcome.error}")
+                    print(f"   bare loop: {work.profile_id} {outcome.error_kind}: {outcome.error}")
         return time.monotonic() - started
 
 

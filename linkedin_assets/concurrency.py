@@ -9,12 +9,16 @@ captures (screenshots and HTML) in memory however many partitions it covers.
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import queue
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from linkedin_assets.errors import NotVisited, RateLimited
 from linkedin_assets.profile_ids import profile_url
@@ -74,12 +78,21 @@ class _RelayedLog:
         self._relay.call(self._relay._target_log.error, msg)
 
 
+@dataclass(frozen=True)
+class Requeue(Generic[T]):
+    """What ``bounded_map``'s ``fn`` returns to have ``item`` taken again after ``delay_s``."""
+
+    item: T
+    delay_s: float
+
+
 def bounded_map(
-    fn: Callable[[T], R],
+    fn: Callable[[T], R | Requeue[T]],
     items: Iterable[T],
     workers: int,
     on_wake: Callable[[], None] = lambda: None,
     wake_every_s: float = 0.25,
+    max_waiting: int | None = None,
 ) -> Iterator[tuple[T, R]]:
     """``fn`` over ``items`` on ``workers`` threads, results in completion order.
 
@@ -87,28 +100,68 @@ def bounded_map(
     (writing its Dagster events) never holds the next item back. At most ``workers`` items are in
     flight, and items are taken lazily (a million partitions cost no memory up front); a result
     waits in a queue until the caller takes it, so ``fn`` should return something small.
+
+    ``fn`` may return ``Requeue(item, delay_s)``: the item waits, holding no worker, and is taken
+    again once its delay is over, before any new item. At most ``max_waiting`` (default
+    ``workers``) items wait at once: past that, free workers wait for the next one due instead of
+    taking new items, so what waiting items hold in memory stays bounded too.
+
     ``on_wake`` runs on the calling thread at least every ``wake_every_s`` and before each result,
     which is where the caller drains its ``EventRelay``. ``fn`` must not raise for an item's own
     failure; if it does, the exception reaches the caller once the workers have stopped.
     """
     source = iter(items)
-    take = threading.Lock()
+    changed = threading.Condition()
     stop = threading.Event()
     done: queue.SimpleQueue[tuple[T, R] | BaseException | None] = queue.SimpleQueue()
+    waiting: list[tuple[float, int, T]] = []  # (due, order, item): a heap
+    state = {"exhausted": False, "in_flight": 0, "order": 0}
+    waiting_cap = max(1, workers if max_waiting is None else max_waiting)
 
-    def work() -> None:
-        try:
+    def take() -> tuple[bool, T | None]:
+        """``(True, item)`` for the next item to work on, ``(False, None)`` when all is done."""
+        with changed:
             while not stop.is_set():
-                with take:
+                now = time.monotonic()
+                if waiting and waiting[0][0] <= now:
+                    state["in_flight"] += 1
+                    return True, heapq.heappop(waiting)[2]
+                if not state["exhausted"] and len(waiting) < waiting_cap:
                     try:
                         item = next(source)
                     except StopIteration:
-                        return
-                done.put((item, fn(item)))
+                        state["exhausted"] = True
+                        continue
+                    state["in_flight"] += 1
+                    return True, item
+                if state["exhausted"] and not waiting and not state["in_flight"]:
+                    return False, None
+                # Wait for the next item due, or for a worker to finish (it may requeue one).
+                changed.wait(waiting[0][0] - now if waiting else None)
+            return False, None
+
+    def work() -> None:
+        try:
+            while True:
+                found, item = take()
+                if not found:
+                    return
+                result = fn(item)  # type: ignore[arg-type]
+                with changed:
+                    state["in_flight"] -= 1
+                    if isinstance(result, Requeue):
+                        state["order"] += 1
+                        due = time.monotonic() + max(0.0, result.delay_s)
+                        heapq.heappush(waiting, (due, state["order"], result.item))
+                    changed.notify_all()
+                if not isinstance(result, Requeue):
+                    done.put((item, result))  # type: ignore[arg-type]
         except BaseException as exc:  # handed to the caller, which re-raises it
             stop.set()
             done.put(exc)
         finally:
+            with changed:
+                changed.notify_all()
             done.put(None)  # this worker has finished
 
     threads = [
@@ -135,11 +188,94 @@ def bounded_map(
     finally:
         # The caller stopped early, or a worker raised: take no new items, let in-flight ones end.
         stop.set()
+        with changed:
+            changed.notify_all()
         for thread in threads:
             thread.join()
         on_wake()
     if failure is not None:
         raise failure
+
+
+def retry_pause_s(key: str, round_: int, first_pause_s: float, max_pause_s: float) -> float:
+    """The pause before ``key``'s round ``round_`` (2, 3, …): doubling from ``first_pause_s``,
+    capped at ``max_pause_s``, times a jitter factor in [0.75, 1.25).
+
+    The jitter spreads retries out (many profiles failed by the same outage do not all come back
+    at once) but is drawn from ``key`` and ``round_``, not a shared random stream, so the same
+    profile waits the same on every run whatever the threads did.
+    """
+    base = min(first_pause_s * 2 ** max(0, round_ - 2), max_pause_s)
+    digest = hashlib.blake2b(f"{key}\0{round_}".encode(), digest_size=8).digest()
+    return base * (0.75 + 0.5 * int.from_bytes(digest, "big") / 2**64)
+
+
+class StorageGate:
+    """How many profiles may do their S3/DynamoDB work at once: ``ceiling``, until S3 or DynamoDB
+    says to slow down.
+
+    Each throttling answer (``SlowDown``, ``ThrottlingException``: ``throttled``) halves the limit,
+    at most once per ``cut_every_s`` so that one burst of answers to requests already in flight
+    counts once, down to one profile at a time. After ``recover_s`` without throttling it grows back
+    by one, every ``recover_s``: additive increase, multiplicative decrease, as TCP does. botocore's
+    ``adaptive`` mode does the same to the request rate, per client; this gate is shared by the
+    run's S3 and DynamoDB clients, and shows in the run's log and metrics (docs/faults.md).
+    """
+
+    def __init__(
+        self,
+        ceiling: int,
+        recover_s: float,
+        log: Any,
+        cut_every_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ceiling = max(1, ceiling)
+        self.limit = self.ceiling
+        self.cuts = 0
+        self._recover_s = recover_s
+        self._cut_every_s = cut_every_s
+        self._log = log
+        self._clock = clock
+        self._changed_at = self._cut_at = -float("inf")
+        self._in_use = 0
+        self._lock = threading.Condition()
+
+    def throttled(self) -> None:
+        with self._lock:
+            now = self._clock()
+            self._changed_at = now
+            if now - self._cut_at < self._cut_every_s or self.limit == 1:
+                return
+            self._cut_at = now
+            self.limit = max(1, self.limit // 2)
+            self.cuts += 1
+        self._log.warning(
+            f"storage is throttling (SlowDown): {self.limit} profile(s) at once until it stops"
+        )
+
+    def _grow(self) -> None:
+        now = self._clock()
+        if self.limit < self.ceiling and now - self._changed_at >= self._recover_s:
+            self.limit += 1
+            self._changed_at = now
+            self._lock.notify_all()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the ``limit`` places for the duration of the block."""
+        with self._lock:
+            self._grow()
+            while self._in_use >= self.limit:
+                self._lock.wait(self._recover_s or None)
+                self._grow()
+            self._in_use += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_use -= 1
+                self._lock.notify_all()
 
 
 class BlockBackoff:

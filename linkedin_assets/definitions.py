@@ -114,6 +114,11 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             sse_algorithm="aws:kms" if kms_key else "AES256",
             kms_key_id=kms_key,
             workers=number("PROFILE_UPLOAD_WORKERS", 8),
+            # Transient S3/DynamoDB failures: profile rounds, then deferral (docs/faults.md).
+            retry_rounds=number("PROFILE_STORAGE_RETRY_ROUNDS", 6),
+            retry_pause_s=fraction("PROFILE_STORAGE_RETRY_PAUSE_S", 2.0),
+            retry_max_s=fraction("PROFILE_STORAGE_RETRY_MAX_S", 300.0),
+            slowdown_s=fraction("PROFILE_STORAGE_SLOWDOWN_S", 10.0),
         ),
         "profile_index_store": ProfileIndexResource(
             table=var("DYNAMODB_PROFILE_TABLE"),

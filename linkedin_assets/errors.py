@@ -9,7 +9,9 @@
     │       └── RateLimited                   the site says we are going too fast
     ├── ExtractionError                       stored HTML missing or not a profile page
     ├── CheckFailed                           a blocking asset check failed for a profile
-    └── StorageError                          S3 or DynamoDB refused or failed for good
+    └── StorageError                          S3 or DynamoDB refused, or failed after retries
+        │                                     (``transient``: may succeed later; the profile is
+        │                                     retried, then deferred)
         ├── ObjectNotFound                    an object we expected is not there
         └── UploadFailed                      an upload failed after botocore's retries
 
@@ -83,7 +85,20 @@ class CheckFailed(LinkedInAssetsError):
 
 
 class StorageError(LinkedInAssetsError):
-    """S3 or DynamoDB refused a request or failed after retries."""
+    """S3 or DynamoDB refused a request or failed after retries.
+
+    ``transient`` says whether the same request may well succeed later (5xx, throttling, a reset
+    or a timeout: the pipeline retries the profile, then defers it); ``attempts`` and
+    ``duration_s`` are what the failed request cost, for the upload metrics.
+    """
+
+    def __init__(
+        self, message: str, *, transient: bool = False, attempts: int = 0, duration_s: float = 0.0
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.attempts = attempts
+        self.duration_s = duration_s
 
 
 class ObjectNotFound(StorageError):

@@ -71,7 +71,7 @@ def build_intake_sensor(environ: dict[str, str], env: str) -> dg.SensorDefinitio
         automation: AutomationSettings,
         profile_index_store: ProfileIndexResource,
     ) -> dg.SensorResult | dg.SkipReason:
-        source = automation.open_inbox(attempt_log=context.log.warning)
+        source = automation.open_inbox()
         if source is None:
             return dg.SkipReason("PROFILE_URL_INBOX is not set: there is no inbox to watch")
         order = list(context.instance.get_dynamic_partitions(profile_partitions.name))
@@ -88,7 +88,7 @@ def build_intake_sensor(environ: dict[str, str], env: str) -> dg.SensorDefinitio
             context.log.info(f"rejects of {name} written to {where}")
         changed: list[str] = []
         if tick.statuses:
-            index = profile_index_store.open(attempt_log=context.log.warning)
+            index = profile_index_store.open()
             known = {pid for pid in tick.statuses if pid not in set(tick.new_ids)}
             current = index.get_many(known)
             changed = [

@@ -140,10 +140,8 @@ class LocalStack:
             aws_access_key_id=self.settings.access_key,
             aws_secret_access_key=self.settings.secret_key,
         )
-        ensure_bucket(
-            build_client("s3", settings, None), self.settings.bucket, self.settings.region
-        )
-        ensure_table(build_client("dynamodb", settings, None), self.settings.table)
+        ensure_bucket(build_client("s3", settings), self.settings.bucket, self.settings.region)
+        ensure_table(build_client("dynamodb", settings), self.settings.table)
 
     def stop(self) -> None:
         if self._site is not None:

@@ -21,7 +21,15 @@ import dagster as dg
 
 from linkedin_assets import profile_index, profile_json, profile_screenshots, profile_text
 from linkedin_assets.checks import CheckOutcome, latest_materialization
-from linkedin_assets.concurrency import BlockBackoff, EventRelay, PoliteBrowser, bounded_map
+from linkedin_assets.concurrency import (
+    BlockBackoff,
+    EventRelay,
+    PoliteBrowser,
+    Requeue,
+    StorageGate,
+    bounded_map,
+    retry_pause_s,
+)
 from linkedin_assets.errors import (
     CaptureError,
     CheckFailed,
@@ -32,7 +40,8 @@ from linkedin_assets.errors import (
 from linkedin_assets.index_items import DEFAULT_STATUS
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.profile_screenshots import StoredCapture
-from linkedin_assets.resources.browser import ProfileBrowser
+from linkedin_assets.resources.aws import ProfileRequests, RequestStats, StorageRetry
+from linkedin_assets.resources.browser import ProfileBrowser, ProfileCapture
 from linkedin_assets.resources.configured import (
     BrowserResource,
     ProfileIndexResource,
@@ -56,7 +65,8 @@ CHECK_SPECS = [
     profile_index.CONSISTENT_CHECK,
 ]
 MAX_FAILURES_IN_MESSAGE = 20
-DEFERRED_KINDS = frozenset({"rate_limited", "deferred"})
+# Outcomes that say nothing about the profile: it waits for a later run, and the run stays green.
+DEFERRED_KINDS = frozenset({"rate_limited", "deferred", "storage_unavailable"})
 CAPTURE_POOL = "linkedin_browser"
 # Runs this small log a line per profile (the demo, a manual re-run); larger ones log progress.
 DETAILED_LOG_MAX_PROFILES = 20
@@ -80,6 +90,8 @@ class ProfileOutcome:
     check_results: list[tuple[dg.AssetCheckSpec, CheckOutcome]] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     json_put: PutResult | None = None
+    requests: ProfileRequests = field(default_factory=ProfileRequests)
+    rounds: int = 1
 
     def upload(self) -> ProfileUpload:
         put = self.json_put
@@ -117,6 +129,37 @@ class RunContext:
     statuses: dict[str, str]
     emit: Callable[[dg.AssetKey, str, dict[str, Any]], None]
     log: Any
+    retry: StorageRetry = field(default_factory=StorageRetry)
+    requests: RequestStats = field(default_factory=RequestStats)
+    # Unlimited unless a run gives it a ceiling; the pipeline's throttles it on SlowDown.
+    gate: StorageGate | None = None
+    profile_retries: int = 0
+    clock: Callable[[], float] = time.monotonic
+
+
+@dataclass
+class ProfileWork:
+    """One profile's way through a run, kept across its storage rounds: the steps done and what
+    they produced, so that a retry resumes where the last round stopped (the site is visited once,
+    whatever S3 does) and each stored input is loaded at most once."""
+
+    profile_id: str
+    outcome: ProfileOutcome
+    done: set[str] = field(default_factory=set)
+    capture: ProfileCapture | None = None
+    stored: StoredCapture | None = None
+    just_stored: profile_screenshots.JustStored | None = None
+    shot_keys: dict[str, str] | None = None
+    document: dict[str, Any] | None = None
+    published: profile_json.Published | None = None
+    intact: CheckOutcome | None = None
+    requests: ProfileRequests = field(default_factory=ProfileRequests)
+    rounds: int = 1
+    first_failure_at: float | None = None
+
+    @classmethod
+    def start(cls, profile_id: str) -> "ProfileWork":
+        return cls(profile_id, ProfileOutcome(profile_id))
 
 
 def error_kind(exc: BaseException) -> str:
@@ -131,25 +174,74 @@ def error_kind(exc: BaseException) -> str:
     return "internal_error"
 
 
-def process_profile(run: RunContext, profile_id: str) -> ProfileOutcome:
-    """Take one profile through the selected stages; never raises for the profile's own errors."""
-    outcome = ProfileOutcome(profile_id)
+def process_profile(run: RunContext, work: ProfileWork) -> ProfileOutcome | Requeue[ProfileWork]:
+    """Take one profile through the selected stages; never raises for the profile's own errors.
+
+    A transient S3 or DynamoDB failure sends the profile back to the run's queue (``Requeue``)
+    while ``run.retry`` allows, then defers it; anything else ends the profile here.
+    """
+    outcome = work.outcome
     started = time.monotonic()
-    stage = SCREENSHOTS.to_user_string()
     try:
-        _run_stages(run, profile_id, outcome)
+        with run.requests.for_profile(work.requests):
+            _run_stages(run, work)
+    except StorageError as exc:
+        if exc.transient:
+            again = _retry_or_defer(run, work, exc)
+            if again is not None:
+                outcome.duration_s += time.monotonic() - started
+                return again
+        else:
+            _failed(run, work, exc)
     except Exception as exc:  # one profile's failure, whatever it is, must not stop the batch
-        stage = _failed_stage(outcome, run.selected)
-        outcome.failed_stage = stage
-        outcome.error_kind = error_kind(exc)
-        outcome.error = str(exc) if isinstance(exc, LinkedInAssetsError) else repr(exc)
-        # Rate limited, or not visited after the site started rate limiting: not the profile's
-        # fault, so it is deferred to a later run rather than failed.
-        outcome.deferred = outcome.error_kind in DEFERRED_KINDS
-        if outcome.error_kind == "internal_error":
-            run.log.error(f"profile {profile_id}: {stage} crashed:\n{traceback.format_exc()}")
-    outcome.duration_s = time.monotonic() - started
+        _failed(run, work, exc)
+    outcome.duration_s += time.monotonic() - started
+    outcome.requests, outcome.rounds = work.requests, work.rounds
     return outcome
+
+
+def _failed(run: RunContext, work: ProfileWork, exc: BaseException) -> None:
+    outcome = work.outcome
+    stage = _failed_stage(outcome, run.selected)
+    outcome.failed_stage = stage
+    outcome.error_kind = error_kind(exc)
+    outcome.error = str(exc) if isinstance(exc, LinkedInAssetsError) else repr(exc)
+    # Rate limited, or not visited after the site started rate limiting: not the profile's
+    # fault, so it is deferred to a later run rather than failed.
+    outcome.deferred = outcome.error_kind in DEFERRED_KINDS
+    if outcome.error_kind == "internal_error":
+        run.log.error(f"profile {work.profile_id}: {stage} crashed:\n{traceback.format_exc()}")
+
+
+def _retry_or_defer(
+    run: RunContext, work: ProfileWork, exc: StorageError
+) -> Requeue[ProfileWork] | None:
+    """Another storage round after a pause while ``run.retry`` allows; else the profile is
+    deferred (``None``): S3 or DynamoDB being unwell says nothing about the profile."""
+    policy, now = run.retry, run.clock()
+    work.first_failure_at = work.first_failure_at or now
+    stage = _failed_stage(work.outcome, run.selected)
+    if work.rounds < policy.rounds:
+        pause = retry_pause_s(
+            work.profile_id, work.rounds + 1, policy.first_pause_s, policy.max_pause_s
+        )
+        if now + pause - work.first_failure_at <= policy.max_s:
+            work.rounds += 1
+            run.profile_retries += 1  # one worker per profile, and only workers count: no race
+            run.log.warning(
+                f"{work.profile_id}: {stage} storage failed ({exc}); round "
+                f"{work.rounds}/{policy.rounds} in {pause:.1f}s"
+            )
+            return Requeue(work, pause)
+    outcome = work.outcome
+    outcome.failed_stage = stage
+    outcome.error_kind = "storage_unavailable"
+    outcome.error = (
+        f"storage still failing after {work.rounds} round(s) in "
+        f"{now - work.first_failure_at:.0f}s: {exc}"
+    )
+    outcome.deferred = True
+    return None
 
 
 def _failed_stage(outcome: ProfileOutcome, selected: frozenset[dg.AssetKey]) -> str:
@@ -159,64 +251,108 @@ def _failed_stage(outcome: ProfileOutcome, selected: frozenset[dg.AssetKey]) -> 
     return INDEX.to_user_string()
 
 
-def _run_stages(run: RunContext, pid: str, outcome: ProfileOutcome) -> None:
-    storage, selected = run.storage, run.selected
-    stored: StoredCapture | None = None
-    just_stored: profile_screenshots.JustStored | None = None
-    shot_keys: dict[str, str] | None = None
-    document: dict[str, Any] | None = None
-    published: profile_json.Published | None = None
+def _run_stages(run: RunContext, work: ProfileWork) -> None:
+    """The selected stages and checks, in lineage order, each once: a step done in an earlier
+    round is skipped. Every step but the browser's holds a place at the run's storage gate."""
+    selected, checks = run.selected, run.checks
+    steps: list[tuple[str, bool, Callable[[RunContext, ProfileWork], None]]] = [
+        ("capture", SCREENSHOTS in selected, _capture),
+        ("screenshots", SCREENSHOTS in selected, _store_screenshots),
+        ("stored", profile_screenshots.STORED_CHECK.key in checks, _check_stored),
+        ("text", TEXT in selected, _extract),
+        ("json", JSON in selected, _publish),
+        ("intact", profile_json.INTACT_CHECK.key in checks, _check_intact),
+        ("index", INDEX in selected, _record),
+        ("consistent", profile_index.CONSISTENT_CHECK.key in checks, _check_consistent),
+    ]
+    for name, wanted, step in steps:
+        if not wanted or name in work.done:
+            continue
+        if name == "capture" or run.gate is None:
+            step(run, work)
+        else:
+            with run.gate.slot():
+                step(run, work)
+        work.done.add(name)
 
-    if SCREENSHOTS in selected:
-        assert run.browser is not None
-        capture = run.browser.capture_profile(pid, run.base_url)
-        puts = profile_screenshots.store_capture(storage, capture)
-        shot_keys = profile_screenshots.screenshot_keys(storage, pid, capture.activity is not None)
-        meta = profile_screenshots.materialization_metadata(storage, capture, puts)
-        just_stored = profile_screenshots.JustStored.of(capture, puts)
-        stored = StoredCapture(
-            pid,
-            capture.profile.requested_url,
-            capture.profile.html,
-            capture.activity.html if capture.activity else None,
-            profile_screenshots.capture_manifest(capture),
+
+def _capture(run: RunContext, work: ProfileWork) -> None:
+    assert run.browser is not None
+    work.capture = run.browser.capture_profile(work.profile_id, run.base_url)
+
+
+def _store_screenshots(run: RunContext, work: ProfileWork) -> None:
+    storage, pid, capture = run.storage, work.profile_id, work.capture
+    assert capture is not None
+    puts = profile_screenshots.store_capture(storage, capture)
+    work.shot_keys = profile_screenshots.screenshot_keys(storage, pid, capture.activity is not None)
+    meta = profile_screenshots.materialization_metadata(storage, capture, puts)
+    work.just_stored = profile_screenshots.JustStored.of(capture, puts)
+    work.stored = StoredCapture(
+        pid,
+        capture.profile.requested_url,
+        capture.profile.html,
+        capture.activity.html if capture.activity else None,
+        profile_screenshots.capture_manifest(capture),
+    )
+    work.capture = None  # stored: the screenshots need not stay in memory
+    _done(run, work.outcome, SCREENSHOTS, pid, meta)
+
+
+def _check_stored(run: RunContext, work: ProfileWork) -> None:
+    pid = work.profile_id
+    _check(run, work.outcome, profile_screenshots.STORED_CHECK, pid,
+           profile_screenshots.check_stored(run.storage, pid, work.just_stored))  # fmt: skip
+
+
+def _extract(run: RunContext, work: ProfileWork) -> None:
+    storage, pid = run.storage, work.profile_id
+    work.stored = work.stored or profile_screenshots.load_capture(storage, pid)
+    document = profile_text.extract_document(work.stored)
+    with _text_upload(run, work, document["url"]):
+        put = profile_text.store_document(storage, document)
+    work.document = document
+    _done(run, work.outcome, TEXT, pid, profile_text.materialization_metadata(document, put))
+
+
+def _publish(run: RunContext, work: ProfileWork) -> None:
+    storage, pid = run.storage, work.profile_id
+    document = work.document or profile_text.load_document(storage, pid)
+    work.document = document
+    status = run.statuses.get(pid, DEFAULT_STATUS)
+    with _text_upload(run, work, document["url"]):
+        document, published = profile_json.publish(
+            storage, document, status=status, index_table=run.index_table
         )
-        _done(run, outcome, SCREENSHOTS, pid, meta)
-    _check(run, outcome, profile_screenshots.STORED_CHECK, pid,
-           lambda: profile_screenshots.check_stored(storage, pid, just_stored))  # fmt: skip
+    work.document, work.published = document, published
+    work.outcome.json_put = published.document
+    _done(run, work.outcome, JSON, pid, profile_json.materialization_metadata(published))
 
-    if TEXT in selected:
-        stored = stored or profile_screenshots.load_capture(storage, pid)
-        document = profile_text.extract_document(stored)
-        with _text_upload(run, pid, document["url"], shot_keys):
-            put = profile_text.store_document(storage, document)
-        _done(run, outcome, TEXT, pid, profile_text.materialization_metadata(document, put))
 
-    if JSON in selected:
-        document = document or profile_text.load_document(storage, pid)
-        status = run.statuses.get(pid, DEFAULT_STATUS)
-        with _text_upload(run, pid, document["url"], shot_keys):
-            document, published = profile_json.publish(
-                storage, document, status=status, index_table=run.index_table
-            )
-        outcome.json_put = published.document
-        _done(run, outcome, JSON, pid, profile_json.materialization_metadata(published))
-    intact = _check(run, outcome, profile_json.INTACT_CHECK, pid,
-                    lambda: profile_json.check_intact(storage, pid))  # fmt: skip
+def _check_intact(run: RunContext, work: ProfileWork) -> None:
+    pid = work.profile_id
+    work.intact = _check(run, work.outcome, profile_json.INTACT_CHECK, pid,
+                         profile_json.check_intact(run.storage, pid))  # fmt: skip
 
-    if INDEX in selected:
-        if intact is not None and not intact.passed:
-            raise CheckFailed(
-                f"json_intact failed, so the index is not updated: {intact.description}"
-            )
-        if published is None:
-            document, published = profile_json.load_published(storage, pid)
-        assert document is not None
-        shot_keys = shot_keys or _stored_shot_keys(storage, pid)
-        meta = profile_index.record_published(run.index, document, published, shot_keys)
-        _done(run, outcome, INDEX, pid, {"table": run.index_table, **meta})
-    _check(run, outcome, profile_index.CONSISTENT_CHECK, pid,
-           lambda: profile_index.check_consistent(storage, run.index.get(pid), pid))  # fmt: skip
+
+def _record(run: RunContext, work: ProfileWork) -> None:
+    storage, pid = run.storage, work.profile_id
+    if work.intact is not None and not work.intact.passed:
+        raise CheckFailed(
+            f"json_intact failed, so the index is not updated: {work.intact.description}"
+        )
+    if work.published is None:
+        work.document, work.published = profile_json.load_published(storage, pid)
+    assert work.document is not None
+    work.shot_keys = work.shot_keys or _stored_shot_keys(storage, pid)
+    meta = profile_index.record_published(run.index, work.document, work.published, work.shot_keys)
+    _done(run, work.outcome, INDEX, pid, {"table": run.index_table, **meta})
+
+
+def _check_consistent(run: RunContext, work: ProfileWork) -> None:
+    pid = work.profile_id
+    _check(run, work.outcome, profile_index.CONSISTENT_CHECK, pid,
+           profile_index.check_consistent(run.storage, run.index.get(pid), pid))  # fmt: skip
 
 
 def _check(
@@ -224,12 +360,9 @@ def _check(
     outcome: ProfileOutcome,
     spec: dg.AssetCheckSpec,
     pid: str,
-    evaluate: Callable[[], CheckOutcome],
-) -> CheckOutcome | None:
-    """Run one selected check for one partition; ``None`` when the check is not selected."""
-    if spec.key not in run.checks:
-        return None
-    result = evaluate()
+    result: CheckOutcome,
+) -> CheckOutcome:
+    """Keep one check's result for the step's thread, which ties it to its materialization."""
     outcome.check_results.append((spec, result))
     if not result.passed:
         run.log.warning(f"{pid}: check {spec.name} failed: {result.description}")
@@ -237,16 +370,16 @@ def _check(
 
 
 @contextmanager
-def _text_upload(
-    run: RunContext, pid: str, url: str, shot_keys: dict[str, str] | None
-) -> Iterator[None]:
-    """A profile-text upload that fails for good is recorded in the index, then re-raised."""
+def _text_upload(run: RunContext, work: ProfileWork, url: str) -> Iterator[None]:
+    """A profile-text upload that fails for good is recorded in the index, then re-raised; one
+    that may succeed later is left to the next round (or the next run) to settle."""
     try:
         yield
     except StorageError as exc:
-        # The screenshots stay; the index says the text upload failed and why.
-        keys = shot_keys or _stored_shot_keys(run.storage, pid)
-        profile_index.record_upload_failure(run.index, pid, url, keys, str(exc))
+        if not exc.transient:
+            # The screenshots stay; the index says the text upload failed and why.
+            keys = work.shot_keys or _stored_shot_keys(run.storage, work.profile_id)
+            profile_index.record_upload_failure(run.index, work.profile_id, url, keys, str(exc))
         raise
 
 
@@ -268,9 +401,16 @@ def _done(
 class Progress:
     """A progress line every ``every_s`` seconds (and at the end), not one per profile."""
 
-    def __init__(self, total: int, log: Callable[[str], None], every_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        total: int,
+        log: Callable[[str], None],
+        every_s: float = 10.0,
+        detail: Callable[[], str] = lambda: "",
+    ) -> None:
         self.total = total
         self._log = log
+        self._detail = detail
         self._every_s = every_s
         self._started = self._last = time.monotonic()
         self.counts: Counter[str] = Counter()
@@ -289,6 +429,7 @@ class Progress:
             f"{'finished' if final else 'progress'}: {finished}/{self.total} profiles "
             f"({self.counts['done']} done, {self.counts['failed']} failed, "
             f"{self.counts['deferred']} deferred) in {elapsed:.0f}s, {rate:.2f} profiles/s"
+            + self._detail()
         )
 
 
@@ -296,6 +437,25 @@ def deferral(pid: str, outcome: ProfileOutcome) -> dg.AssetObservation:
     """Recorded per partition, so the UI (and the demo) can tell "later" from "failed"."""
     return dg.AssetObservation(
         asset_key=SCREENSHOTS, partition=pid, metadata={"deferred": outcome.error or ""}
+    )
+
+
+def storage_figures(run: RunContext) -> dict[str, int]:
+    """The run's S3 and DynamoDB requests, their transient failures (each retried by botocore
+    or, past its retries, by a profile round), the profile rounds and the gate's cuts."""
+    return {
+        "storage_requests": run.requests.attempts,
+        "storage_transient_failures": run.requests.transient_failures,
+        "profile_retries": run.profile_retries,
+        "slowdowns": run.gate.cuts if run.gate else 0,
+    }
+
+
+def storage_line(figures: dict[str, int]) -> str:
+    return (
+        f"; storage: {figures['storage_requests']} requests, "
+        f"{figures['storage_transient_failures']} transient failures, "
+        f"{figures['profile_retries']} profile retries, {figures['slowdowns']} slowdowns"
     )
 
 
@@ -351,8 +511,11 @@ def profile_pipeline(
     workers = pages + profile_storage.workers
     relay = EventRelay(context.log)
     log = relay.log
-    index = profile_index_store.open(attempt_log=log.warning, pool_size=workers)
-    storage = profile_storage.open(attempt_log=log.warning, pool_size=workers)
+    # SlowDown and throttling answers cut how many profiles do storage work at once.
+    gate = StorageGate(profile_storage.workers, profile_storage.slowdown_s, log)
+    requests = RequestStats(on_throttle=gate.throttled)
+    index = profile_index_store.open(requests, pool_size=workers)
+    storage = profile_storage.open(requests, pool_size=workers)
     statuses = {
         pid: item.get("status", DEFAULT_STATUS)
         for pid, item in index.get_many(partition_keys).items()
@@ -379,15 +542,20 @@ def profile_pipeline(
             session = PoliteBrowser(stack.enter_context(browser.open()), pages, backoff)
         run = RunContext(
             selected, checks, storage, index, profile_index_store.table, session,
-            browser.base_url, statuses, emit, log,
+            browser.base_url, statuses, emit, log, profile_storage.retry(), requests, gate,
         )  # fmt: skip
         total = len(partition_keys)
-        progress = Progress(total, context.log.info)
-        for n, (pid, outcome) in enumerate(
-            bounded_map(lambda pid: process_profile(run, pid), partition_keys, workers,
+        progress = Progress(
+            total, context.log.info, detail=lambda: storage_line(storage_figures(run))
+        )
+        for n, (_, outcome) in enumerate(
+            bounded_map(lambda work: process_profile(run, work),
+                        (ProfileWork.start(pid) for pid in partition_keys), workers,
                         on_wake=relay.drain),
             1,
         ):  # fmt: skip
+            assert isinstance(outcome, ProfileOutcome)
+            pid = outcome.profile_id
             outcomes.append(outcome)
             for spec, result in outcome.check_results:
                 # Here, after the relay drained, the profile's materializations are stored.
@@ -411,11 +579,14 @@ def profile_pipeline(
                     f"({outcome.error_kind}): {outcome.error}"
                 )
         progress.log(final=True)
-    summary = summarise(outcomes)
+    summary = {**summarise(outcomes), **storage_figures(run)}
     log.info(f"summary: {summary}")
     if JSON in selected:
         # One observation per run: the run's upload figures, which Dagster plots over time.
-        metrics = run_metrics([o.upload() for o in outcomes], time.monotonic() - started)
+        metrics = {
+            **run_metrics([o.upload() for o in outcomes], time.monotonic() - started),
+            **storage_figures(run),
+        }
         context.log_event(
             dg.AssetObservation(asset_key=JSON, metadata=observation_metadata(metrics))
         )

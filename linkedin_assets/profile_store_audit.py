@@ -208,8 +208,8 @@ def profile_store_audit(
     profile_index_store: ProfileIndexResource,
 ) -> dg.MaterializeResult:
     """Reconciles every object under profiles/ and screenshots/ with the index and partitions."""
-    storage = profile_storage.open(attempt_log=context.log.warning)
-    index = profile_index_store.open(attempt_log=context.log.warning)
+    storage = profile_storage.open()
+    index = profile_index_store.open()
     partitions = set(context.instance.get_dynamic_partitions(profile_partitions.name))
     materialized = set(context.instance.get_materialized_partitions(JSON)) & partitions
     objects = collect(storage, partitions)

@@ -43,7 +43,7 @@ def run_provision(env: str, check: bool, versioning: bool, console: Console) -> 
         )
         changes: list[Change] = []
         for bucket, region in buckets.items():
-            client = build_client("s3", storage.client_settings(region), None)
+            client = build_client("s3", storage.client_settings(region))
             kwargs = {
                 "kms_key_id": kms,
                 "versioning": versioning,

@@ -58,7 +58,7 @@ def build_refresh_schedule(environ: dict[str, str], env: str) -> dg.ScheduleDefi
         profile_index_store: ProfileIndexResource,
     ) -> list[dg.RunRequest] | dg.SkipReason:
         order = list(context.instance.get_dynamic_partitions(profile_partitions.name))
-        index = profile_index_store.open(attempt_log=context.log.warning)
+        index = profile_index_store.open()
         items = {i["profile_id"]: i for i in index.scan(["updated_at", "text_upload_failed"])}
         now = context.scheduled_execution_time or datetime.now(UTC)
         chosen, waiting = select_for_refresh(

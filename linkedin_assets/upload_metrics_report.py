@@ -51,7 +51,7 @@ def upload_metrics(
     """Upload success rate, retry rate, throughput and most frequent errors over a time window."""
     runs = observed_runs(context.instance, time.time() - config.window_hours * 3600)
     table, top_errors, totals = window_report(runs)
-    storage = profile_storage.open(attempt_log=context.log.warning)
+    storage = profile_storage.open()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     urls = {}
     for name, frame in (("runs", table), ("errors", top_errors)):

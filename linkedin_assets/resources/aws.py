@@ -1,36 +1,48 @@
-"""boto3 clients built once per run, with botocore's standard retry mode and attempt logging.
+"""boto3 clients built once per run, with botocore's standard retry mode and request counting.
 
 dagster-aws's ``S3Resource.get_client()`` builds a new session on every call (~170 ms) and takes no
 timeouts or pool size, so the resources keep its configuration fields but build their clients here
 once, and share them across threads (boto3 clients are thread-safe).
 
-Retries are botocore's alone (standard mode: exponential backoff with jitter on 5xx, throttling and
-connection errors; none on 4xx client errors); nothing in this project retries on top of it. Each
-failed attempt is logged through ``attempt_log`` with the operation and target, never a credential.
+Retries happen at two levels. Each request is retried by botocore (standard mode: exponential
+backoff with jitter on 5xx, throttling and connection errors, none on 4xx client errors), within
+botocore's own retry quota: the per-client circuit breaker that stops retrying when too many
+attempts fail, which is S3 asking us to slow down. What still fails for a transient reason
+(``is_transient``) is retried a level up, per profile, by the pipeline (``retrying``). Attempts are
+counted, never logged one by one (``RequestStats``): at 30 % faults that would be thousands of
+event-log writes that drown the real problems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import botocore.config
 import botocore.exceptions
-from botocore.retries.quota import RetryQuota
-from botocore.retries.standard import RetryQuotaChecker
 
-AttemptLog = Callable[[str], None]
+from linkedin_assets.errors import StorageError
 
-# Error codes that botocore's standard mode retries (throttling and transient), for the log line.
-TRANSIENT_CODES = frozenset(
+# Error codes of throttling: S3 or DynamoDB asking us to slow down (botocore's list, and ours).
+THROTTLING_CODES = frozenset(
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "SlowDown",
-        "RequestLimitExceeded", "RequestTimeout", "RequestTimeoutException", "InternalError",
-        "ServiceUnavailable", "TransactionInProgressException", "BandwidthLimitExceeded",
-        "PriorRequestNotComplete", "EC2ThrottledException", "LimitExceededException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
+        "RequestThrottled", "EC2ThrottledException", "PriorRequestNotComplete",
+    }
+)  # fmt: skip
+# Error codes worth another try later: throttling, and S3's or DynamoDB's passing failures.
+TRANSIENT_CODES = THROTTLING_CODES | frozenset(
+    {
+        "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
+        "ServiceUnavailable", "TransactionInProgressException",
     }
 )  # fmt: skip
 
@@ -46,17 +58,78 @@ class ClientSettings:
     aws_secret_access_key: str | None = None
     aws_session_token: str | None = None
     max_attempts: int = 10
-    # botocore's standard mode stops retrying once a per-client token bucket (500 tokens; a retry
-    # costs 5 for throttling, 14 otherwise; a success gives some back) is empty. Measured: at 30 %
-    # 503s + 5 % resets it is empty after ~5 profiles and uploads then fail after 2 attempts. One
-    # client serves a whole batched run, so it gets a bucket sized for one.
-    retry_quota: int = 100_000
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_pool_connections: int = 16
 
 
-def build_client(service: str, settings: ClientSettings, attempt_log: AttemptLog | None) -> Any:
+@dataclass(frozen=True)
+class StorageRetry:
+    """How a profile whose S3 or DynamoDB work failed for a transient reason is tried again: at
+    most ``rounds`` storage rounds in all, each after a growing, jittered pause from
+    ``first_pause_s``, within ``max_s`` of its first failure; then it is deferred."""
+
+    rounds: int = 6
+    first_pause_s: float = 2.0
+    max_pause_s: float = 60.0
+    max_s: float = 300.0
+
+
+@dataclass
+class ProfileRequests:
+    """One profile's AWS requests in this run: every attempt, and those that failed transiently."""
+
+    attempts: int = 0
+    transient_failures: int = 0
+
+
+class RequestStats:
+    """Counts the AWS requests of a run, in total and per profile; tells ``on_throttle`` of each
+    throttling answer (``SlowDown``, ``ThrottlingException``), so the run can slow down.
+
+    One object serves every client of a run, on every worker thread. The profile a request counts
+    for is the one its thread is working on (``for_profile``).
+    """
+
+    def __init__(self, on_throttle: Callable[[], None] = lambda: None) -> None:
+        self._on_throttle = on_throttle
+        self._lock = threading.Lock()
+        self._current = threading.local()
+        self.attempts = 0
+        self.failures: Counter[str] = Counter()  # transient failures by code
+
+    @contextmanager
+    def for_profile(self, counts: ProfileRequests) -> Iterator[ProfileRequests]:
+        """Count this thread's requests towards ``counts`` until the block ends."""
+        previous = getattr(self._current, "counts", None)
+        self._current.counts = counts
+        try:
+            yield counts
+        finally:
+            self._current.counts = previous
+
+    def record(self, failure: tuple[str, bool] | None) -> None:
+        """One attempt: ``None`` for an answer that is not a failure, else ``(code, transient)``."""
+        code, transient = failure if failure is not None else ("", False)
+        counts: ProfileRequests | None = getattr(self._current, "counts", None)
+        with self._lock:
+            self.attempts += 1
+            if transient:
+                self.failures[code] += 1
+            if counts is not None:
+                counts.attempts += 1
+                counts.transient_failures += transient
+        # A HEAD's answer has no body, so S3's SlowDown reaches us as a bare 503.
+        if transient and (code in THROTTLING_CODES or code in ("HTTP 503", "HTTP 429")):
+            self._on_throttle()
+
+    @property
+    def transient_failures(self) -> int:
+        with self._lock:
+            return sum(self.failures.values())
+
+
+def build_client(service: str, settings: ClientSettings, stats: RequestStats | None = None) -> Any:
     """One boto3 client for ``service`` with standard retries, timeouts and a sized pool."""
     session = boto3.session.Session(
         profile_name=settings.profile_name,
@@ -77,64 +150,20 @@ def build_client(service: str, settings: ClientSettings, attempt_log: AttemptLog
         endpoint_url=settings.endpoint_url,
         config=config,
     )
-    if attempt_log is not None:
-        _install_attempt_logging(client, service, settings.max_attempts, attempt_log)
-    widen_retry_quota(client, service, settings.retry_quota)
+    if stats is not None:
+
+        def count_attempt(exception: Exception | None, parsed_response: Any, **_: Any) -> None:
+            stats.record(_failure(exception, parsed_response))
+
+        # A public event, emitted after every attempt (retried or not, answered or not).
+        client.meta.events.register(f"response-received.{service}", count_attempt)
     return client
-
-
-def widen_retry_quota(client: Any, service: str, capacity: int) -> bool:
-    """Give the client's standard-mode retry quota ``capacity`` tokens; ``True`` if it did.
-
-    botocore has no setting for it, so this finds the quota checker it hooked on ``after-call``
-    (tests/unit/test_retry_quota.py fails if a botocore upgrade moves it).
-    """
-    emitter = getattr(client.meta.events, "_emitter", client.meta.events)
-    handlers = getattr(emitter, "_handlers", None)
-    if handlers is None:
-        return False
-    for handler in handlers.prefix_search(f"after-call.{service}.PutObject"):
-        checker = getattr(handler, "__self__", None)
-        if isinstance(checker, RetryQuotaChecker):
-            checker._quota = RetryQuota(initial_capacity=capacity)
-            return True
-    return False
-
-
-def _install_attempt_logging(
-    client: Any, service: str, max_attempts: int, attempt_log: AttemptLog
-) -> None:
-    events = client.meta.events
-
-    def remember_target(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        if "Bucket" in params:
-            context["la_target"] = f"s3://{params['Bucket']}/{params.get('Key', '')}"
-        elif "TableName" in params:
-            context["la_target"] = f"dynamodb table {params['TableName']}"
-
-    def log_failed_attempt(
-        context: dict[str, Any], exception: Exception | None, parsed_response: Any, **kw: Any
-    ) -> None:
-        failure = _failure(exception, parsed_response)
-        # Only transient failures are retried; a client error (a HEAD's 404, a 403) surfaces as an
-        # exception that the caller translates and reports once.
-        if failure is None or not failure[1]:
-            return
-        attempt = context.get("retries", {}).get("attempt", 1)
-        then = "botocore retries it" if attempt < max_attempts else "giving up"
-        attempt_log(
-            f"{service} attempt {attempt}/{max_attempts} on {context.get('la_target', '?')} "
-            f"failed: {failure[0]}; {then}"
-        )
-
-    events.register(f"before-parameter-build.{service}", remember_target)
-    events.register(f"response-received.{service}", log_failed_attempt)
 
 
 def _failure(exception: Exception | None, parsed_response: Any) -> tuple[str, bool] | None:
     """``(what failed, transient?)`` for a failed attempt; ``None`` for a success."""
     if exception is not None:
-        return type(exception).__name__, True  # connection errors and timeouts
+        return type(exception).__name__, _transient_exception(exception)
     if not isinstance(parsed_response, dict):
         return None
     status = parsed_response.get("ResponseMetadata", {}).get("HTTPStatusCode", 200)
@@ -143,7 +172,47 @@ def _failure(exception: Exception | None, parsed_response: Any) -> tuple[str, bo
     code = str(parsed_response.get("Error", {}).get("Code") or "")
     if not code or code == str(status):
         code = f"HTTP {status}"
-    return code, status >= 500 or status == 429 or code in TRANSIENT_CODES
+    return code, _transient_answer(status, code)
+
+
+def _transient_answer(status: int, code: str) -> bool:
+    return status >= 500 or status == 429 or code in TRANSIENT_CODES
+
+
+def _transient_exception(exc: BaseException) -> bool:
+    # Connection resets, refused connections and read or connect timeouts.
+    return isinstance(
+        exc,
+        (
+            botocore.exceptions.HTTPClientError,
+            botocore.exceptions.ConnectionError,
+            ConnectionError,
+            TimeoutError,
+        ),
+    )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a request that botocore gave up on may well succeed later: 5xx, throttling,
+    ``SlowDown``, a reset or a timeout, or botocore's retry quota spent on such errors (it then
+    raises the last of them). 4xx client errors and bad parameters are permanent."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        return _transient_answer(status, str(exc.response.get("Error", {}).get("Code") or ""))
+    return _transient_exception(exc)
+
+
+def storage_error(
+    message: str, exc: BaseException, cls: type[StorageError] = StorageError, started: float = 0.0
+) -> StorageError:
+    """``cls`` for a request botocore gave up on: ``message`` and the error's code, whether it is
+    transient, how many attempts it took and (from ``started``, a ``time.monotonic()``) how long."""
+    return cls(
+        f"{message}: {error_code(exc)}",
+        transient=is_transient(exc),
+        attempts=retry_attempts(exc),
+        duration_s=time.monotonic() - started if started else 0.0,
+    )
 
 
 def error_code(exc: BaseException) -> str:

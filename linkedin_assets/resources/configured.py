@@ -17,7 +17,12 @@ from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.resources.aws import AttemptLog, ClientSettings, build_client
+from linkedin_assets.resources.aws import (
+    ClientSettings,
+    RequestStats,
+    StorageRetry,
+    build_client,
+)
 from linkedin_assets.resources.browser import ChromiumSession, default_max_pages, open_browser
 from linkedin_assets.resources.inbox_source import (
     InboxSource,
@@ -127,6 +132,41 @@ class ProfileStorageResource(dg.ConfigurableResource):
         "browser (PROFILE_UPLOAD_WORKERS); the clients' connection pools are sized to the run.",
     )
 
+    retry_rounds: int = Field(
+        default=6,
+        description="Storage rounds a profile gets when S3 or DynamoDB fails for a transient "
+        "reason, the first one included (PROFILE_STORAGE_RETRY_ROUNDS); then it is deferred.",
+    )
+    retry_pause_s: float = Field(
+        default=2.0,
+        description="Pause before a profile's second storage round; doubles each round, with "
+        "jitter (PROFILE_STORAGE_RETRY_PAUSE_S).",
+    )
+    retry_max_s: float = Field(
+        default=300.0,
+        description="A profile is deferred once this long has passed since its first transient "
+        "storage failure (PROFILE_STORAGE_RETRY_MAX_S).",
+    )
+    slowdown_s: float = Field(
+        default=10.0,
+        description="After a SlowDown or throttling answer, fewer profiles do storage work at "
+        "once; each quiet period this long adds one back (PROFILE_STORAGE_SLOWDOWN_S).",
+    )
+
+    def retry(self) -> StorageRetry:
+        if self.retry_rounds < 1 or self.retry_pause_s < 0 or self.retry_max_s < 0:
+            raise ConfigurationError(
+                f"PROFILE_STORAGE_RETRY_ROUNDS={self.retry_rounds} must be at least 1, and "
+                f"PROFILE_STORAGE_RETRY_PAUSE_S={self.retry_pause_s} and "
+                f"PROFILE_STORAGE_RETRY_MAX_S={self.retry_max_s} at least 0"
+            )
+        return StorageRetry(
+            rounds=self.retry_rounds,
+            first_pause_s=self.retry_pause_s,
+            max_pause_s=max(self.retry_pause_s, 60.0),
+            max_s=self.retry_max_s,
+        )
+
     def client_settings(self, region: str | None, pool_size: int = 10) -> ClientSettings:
         return ClientSettings(
             region_name=region or self.s3.region_name or DEFAULT_REGION,
@@ -141,18 +181,19 @@ class ProfileStorageResource(dg.ConfigurableResource):
             max_pool_connections=pool_size,
         )
 
-    def open(self, attempt_log: AttemptLog | None = None, pool_size: int = 10) -> ProfileStorage:
-        """Build the S3 client(s) once for this run, with a connection per worker."""
+    def open(self, stats: RequestStats | None = None, pool_size: int = 10) -> ProfileStorage:
+        """Build the S3 client(s) once for this run, with a connection per worker; ``stats``
+        counts their requests."""
         if self.workers < 1:
             raise ConfigurationError(f"PROFILE_UPLOAD_WORKERS={self.workers} must be at least 1")
-        screenshot_client = build_client("s3", self.client_settings(None, pool_size), attempt_log)
+        screenshot_client = build_client("s3", self.client_settings(None, pool_size), stats)
         text_bucket = self.profile_text_bucket or self.screenshot_bucket
         by_bucket = {}
         if self.profile_text_region and self.profile_text_region != (
             self.s3.region_name or DEFAULT_REGION
         ):
             by_bucket[text_bucket] = build_client(
-                "s3", self.client_settings(self.profile_text_region, pool_size), attempt_log
+                "s3", self.client_settings(self.profile_text_region, pool_size), stats
             )
         return ProfileStorage(
             objects=S3ObjectStore(
@@ -178,9 +219,7 @@ class ProfileIndexResource(dg.ConfigurableResource):
     aws_session_token: str | None = None
     max_attempts: int = 10
 
-    def open(
-        self, attempt_log: AttemptLog | None = None, pool_size: int = 10
-    ) -> DynamoDBIndexStore:
+    def open(self, stats: RequestStats | None = None, pool_size: int = 10) -> DynamoDBIndexStore:
         settings = ClientSettings(
             region_name=self.region_name or DEFAULT_REGION,
             endpoint_url=self.endpoint_url,
@@ -190,7 +229,7 @@ class ProfileIndexResource(dg.ConfigurableResource):
             max_attempts=self.max_attempts,
             max_pool_connections=pool_size,
         )
-        return DynamoDBIndexStore(build_client("dynamodb", settings, attempt_log), self.table)
+        return DynamoDBIndexStore(build_client("dynamodb", settings, stats), self.table)
 
 
 class AutomationSettings(dg.ConfigurableResource):
@@ -212,7 +251,7 @@ class AutomationSettings(dg.ConfigurableResource):
         default=2_000, description="At most this many profiles per schedule tick, oldest first."
     )
 
-    def open_inbox(self, attempt_log: AttemptLog | None = None) -> InboxSource | None:
+    def open_inbox(self) -> InboxSource | None:
         if not self.inbox:
             return None
         kind, where, prefix = parse_inbox_location(self.inbox)
@@ -225,4 +264,4 @@ class AutomationSettings(dg.ConfigurableResource):
             aws_secret_access_key=self.s3.aws_secret_access_key,
             aws_session_token=self.s3.aws_session_token,
         )
-        return S3Inbox(build_client("s3", settings, attempt_log), where, prefix)
+        return S3Inbox(build_client("s3", settings), where, prefix)

@@ -19,7 +19,7 @@ from typing import Any, Literal, Protocol
 import botocore.exceptions
 
 from linkedin_assets.errors import ObjectNotFound, StorageError, UploadFailed
-from linkedin_assets.resources.aws import error_code, retry_attempts
+from linkedin_assets.resources.aws import retry_attempts, storage_error
 
 PutOutcome = Literal["uploaded", "unchanged", "stale"]
 CONDITIONAL_ROUNDS = 3
@@ -158,15 +158,9 @@ class S3ObjectStore:
             except botocore.exceptions.ClientError as exc:
                 if conditional and exc.response.get("Error", {}).get("Code") in CONFLICT_CODES:
                     continue  # someone wrote in between: look again and decide again
-                raise UploadFailed(
-                    f"upload of s3://{bucket}/{key} failed after {retry_attempts(exc)} "
-                    f"attempt(s): {error_code(exc)}"
-                ) from exc
+                raise self._upload_failed(bucket, key, exc, started) from exc
             except botocore.exceptions.BotoCoreError as exc:
-                raise UploadFailed(
-                    f"upload of s3://{bucket}/{key} failed after {retry_attempts(exc)} "
-                    f"attempt(s): {error_code(exc)}"
-                ) from exc
+                raise self._upload_failed(bucket, key, exc, started) from exc
             return PutResult(
                 bucket=bucket,
                 key=key,
@@ -184,6 +178,11 @@ class S3ObjectStore:
         )
 
     @staticmethod
+    def _upload_failed(bucket: str, key: str, exc: Exception, started: float) -> StorageError:
+        what = f"upload of s3://{bucket}/{key} failed after {retry_attempts(exc)} attempt(s)"
+        return storage_error(what, exc, UploadFailed, started)
+
+    @staticmethod
     def _kept(existing: ObjectInfo, outcome: PutOutcome, started: float) -> PutResult:
         return PutResult(
             existing.bucket, existing.key, existing.size, existing.metadata.get(SHA256_KEY, ""),
@@ -199,9 +198,9 @@ class S3ObjectStore:
         except botocore.exceptions.ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise ObjectNotFound(f"s3://{bucket}/{key} does not exist") from exc
-            raise StorageError(f"reading s3://{bucket}/{key} failed: {error_code(exc)}") from exc
+            raise storage_error(f"reading s3://{bucket}/{key} failed", exc) from exc
         except botocore.exceptions.BotoCoreError as exc:
-            raise StorageError(f"reading s3://{bucket}/{key} failed: {error_code(exc)}") from exc
+            raise storage_error(f"reading s3://{bucket}/{key} failed", exc) from exc
 
     def head(self, bucket: str, key: str) -> ObjectInfo | None:
         try:
@@ -212,9 +211,9 @@ class S3ObjectStore:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             if status == 404 or exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
                 return None
-            raise StorageError(f"HEAD s3://{bucket}/{key} failed: {error_code(exc)}") from exc
+            raise storage_error(f"HEAD s3://{bucket}/{key} failed", exc) from exc
         except botocore.exceptions.BotoCoreError as exc:
-            raise StorageError(f"HEAD s3://{bucket}/{key} failed: {error_code(exc)}") from exc
+            raise storage_error(f"HEAD s3://{bucket}/{key} failed", exc) from exc
         return ObjectInfo(
             bucket=bucket,
             key=key,

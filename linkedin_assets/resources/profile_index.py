@@ -10,7 +10,7 @@ import botocore.exceptions
 
 from linkedin_assets.errors import StorageError
 from linkedin_assets.index_items import ItemUpdate, from_item
-from linkedin_assets.resources.aws import error_code
+from linkedin_assets.resources.aws import storage_error
 
 BATCH_GET_LIMIT = 100
 # BatchGetItem may return part of a batch as UnprocessedKeys (a partial success, not an error
@@ -37,9 +37,8 @@ class DynamoDBIndexStore:
                 TableName=self.table, Key={"profile_id": {"S": profile_id}}, **update.expression()
             )
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise StorageError(
-                f"index write for profile {profile_id!r} in table {self.table!r} failed: "
-                f"{error_code(exc)}"
+            raise storage_error(
+                f"index write for profile {profile_id!r} in table {self.table!r} failed", exc
             ) from exc
 
     def get_many(self, profile_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -63,9 +62,7 @@ class DynamoDBIndexStore:
                 for item in page.get("Items", []):
                     yield from_item(item)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise StorageError(
-                f"scanning the index table {self.table!r} failed: {error_code(exc)}"
-            ) from exc
+            raise storage_error(f"scanning the index table {self.table!r} failed", exc) from exc
 
     def get(self, profile_id: str) -> dict[str, Any] | None:
         return self.get_many([profile_id]).get(profile_id)
@@ -77,9 +74,7 @@ class DynamoDBIndexStore:
             try:
                 response = self._client.batch_get_item(RequestItems=request)
             except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-                raise StorageError(
-                    f"reading the index table {self.table!r} failed: {error_code(exc)}"
-                ) from exc
+                raise storage_error(f"reading the index table {self.table!r} failed", exc) from exc
             for item in response.get("Responses", {}).get(self.table, []):
                 plain = from_item(item)
                 found[plain["profile_id"]] = plain
@@ -89,5 +84,6 @@ class DynamoDBIndexStore:
             time.sleep(min(0.05 * 2**round_, 2.0))
         raise StorageError(
             f"reading the index table {self.table!r}: keys still unprocessed after "
-            f"{UNPROCESSED_ROUNDS} rounds (table throttled)"
+            f"{UNPROCESSED_ROUNDS} rounds (table throttled)",
+            transient=True,
         )
