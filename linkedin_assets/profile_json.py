@@ -99,7 +99,16 @@ def publish(
         # A newer document is already there (a faster, later run): keep it and its record.
         stored, published = load_published(storage, pid)
         return stored, Published(put, published.meta, published.uploaded_at)
-    uploaded_at = utc_timestamp()
+    uploaded_at, recorded = utc_timestamp(), None
+    if put.outcome == "unchanged":
+        # The content is already there, and so is its record, which says when it was uploaded:
+        # read it first, so a record found only under the earlier name (before the upgrade) is
+        # rewritten under the new one with that time, not with now.
+        try:
+            recorded = read_upload_record(storage, pid)[1]["uploaded_at"]
+        except (ObjectNotFound, ValueError, KeyError, TypeError):
+            recorded = None
+        uploaded_at = recorded or uploaded_at
     meta_body = meta_document(
         put, profile_id=pid, uploaded_at=uploaded_at, status=status, index_table=index_table
     )
@@ -109,7 +118,7 @@ def publish(
         content_type="application/json", metadata={"profile-id": pid, "status": status},
         fingerprint=f"{put.sha256}:{status}",
     )  # fmt: skip
-    if meta.outcome == "unchanged":
+    if meta.outcome == "unchanged" and recorded is None:
         # The record on S3 is the truth about when this content was uploaded.
         uploaded_at = json.loads(storage.objects.get(bucket, meta.key))["uploaded_at"]
     return document, Published(put, meta, uploaded_at)

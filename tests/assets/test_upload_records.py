@@ -12,10 +12,16 @@ from typing import Any
 
 import dagster as dg
 
-from linkedin_assets.documents import build_document, serialise
+from linkedin_assets.documents import build_document, content_sha256, serialise
 from linkedin_assets.forget import forget_profiles
 from linkedin_assets.profile_ids import profile_url
-from linkedin_assets.profile_json import check_intact, load_published, publish
+from linkedin_assets.profile_json import (
+    check_intact,
+    load_published,
+    object_metadata,
+    publish,
+    read_upload_record,
+)
 from linkedin_assets.profile_store_audit import audit_findings, collect
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
@@ -56,10 +62,12 @@ def test_two_profiles_whose_ids_differ_by_meta_keep_their_own_objects(aws: dict)
 
 def legacy_record(aws: dict, pid: str) -> None:
     """What an earlier version left: the document, and its record at ``<id>-meta.json``."""
-    body = serialise(document(pid))
-    aws["s3"].put_object(
-        Bucket=BUCKET, Key=f"profiles/{pid}.json", Body=body, ContentType="application/json",
-        ServerSideEncryption="AES256", Metadata={"profile-id": pid},
+    doc = document(pid)
+    body = serialise(doc)
+    # The document as publish wrote it then (same metadata and fingerprint as now).
+    storage(aws).objects.put(
+        BUCKET, f"profiles/{pid}.json", body, content_type="application/json",
+        metadata=object_metadata(doc, "lead"), fingerprint=f"{content_sha256(doc)}:lead",
     )  # fmt: skip
     record = {
         "profile_key": f"profiles/{pid}.json", "uploaded_at": "2025-01-01T00:00:00Z",
@@ -80,6 +88,18 @@ def test_a_record_under_the_earlier_name_is_still_read(aws: dict) -> None:
     _, published = load_published(store, JANE)
     assert published.meta.key == "profiles/jane-meta.json"
     assert published.uploaded_at == "2025-01-01T00:00:00Z"
+
+
+def test_republishing_moves_an_earlier_record_keeping_its_upload_time(aws: dict) -> None:
+    legacy_record(aws, JANE)
+    store = storage(aws)
+    _, published = publish(store, document(JANE), status="lead", index_table=TABLE)
+    assert published.document.outcome == "unchanged"
+    assert published.meta.key == "profiles/jane.meta.json"
+    # The content was uploaded then, not now.
+    assert published.uploaded_at == "2025-01-01T00:00:00Z"
+    assert read_upload_record(store, JANE)[0] == "profiles/jane.meta.json"
+    assert check_intact(store, JANE).passed
 
 
 def test_another_profiles_document_is_never_taken_for_a_record(aws: dict) -> None:
