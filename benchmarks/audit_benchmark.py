@@ -45,7 +45,7 @@ def main(profiles: int) -> None:
         for pid in ids:
             meta = {"sha256": pid}
             s3.put_object(Bucket=BUCKET, Key=f"profiles/{pid}.json", Body=b"{}", Metadata=meta)
-            s3.put_object(Bucket=BUCKET, Key=f"profiles/{pid}-meta.json", Body=b"{}")
+            s3.put_object(Bucket=BUCKET, Key=f"profiles/{pid}.meta.json", Body=b"{}")
             s3.put_object(Bucket=BUCKET, Key=f"screenshots/{pid}-profile.png", Body=b"png")
             s3.put_object(Bucket=BUCKET, Key=f"screenshots/{pid}-activity.png", Body=b"png")
         index = DynamoDBIndexStore(dynamodb, TABLE)
@@ -60,7 +60,7 @@ def main(profiles: int) -> None:
         storage = ProfileStorage(S3ObjectStore(s3), StorageLayout(), BUCKET, BUCKET)
         tracemalloc.start()
         started = time.perf_counter()
-        objects = collect(storage, set(ids))
+        objects = collect(storage)
         listed = time.perf_counter() - started
         started = time.perf_counter()
         items = {i["profile_id"]: i for i in index.scan(["text_s3_key", "text_sha256"])}

@@ -11,8 +11,14 @@ import threading
 import click
 from rich.console import Console
 
-from linkedin_assets.errors import LinkedInAssetsError
+from linkedin_assets.errors import ConfigurationError, LinkedInAssetsError
 from linkedin_assets.settings import ENVIRONMENTS, apply_local_defaults
+
+
+class _ConfigurationProblem(click.ClickException):
+    """A setting the command cannot run with: status 2, like any other usage mistake."""
+
+    exit_code = 2
 
 
 class _Group(click.Group):
@@ -21,6 +27,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise _ConfigurationProblem(str(exc)) from exc
         except LinkedInAssetsError as exc:
             raise click.ClickException(str(exc)) from exc
 

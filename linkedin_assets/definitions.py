@@ -14,7 +14,6 @@ from typing import Any
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
-from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.intake_sensor import build_intake_sensor
 from linkedin_assets.pipeline import profile_checks_job, profile_pipeline, profile_pipeline_job
 from linkedin_assets.profile_store_audit import profile_store_audit
@@ -25,6 +24,7 @@ from linkedin_assets.resources.configured import (
     ProfileIndexResource,
     ProfileStorageResource,
 )
+from linkedin_assets.setting_rules import check_settings, setting
 from linkedin_assets.settings import (
     DEFAULT_REGION,
     LOCAL_DEFAULTS,
@@ -52,18 +52,17 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             return dg.EnvVar(name)  # unset: Dagster names the missing variable at launch
         return default
 
+    # Every setting is checked against setting_rules.SETTINGS here, at load, so a bad value stops
+    # the load with one line naming it instead of failing (or misbehaving) in a run.
+    check_settings(environ)
+
     def number(name: str, default: float | None) -> Any:
-        return dg.EnvVar.int(name) if environ.get(name) else default
+        return dg.EnvVar.int(name) if setting(name, environ) is not None else default
 
     def fraction(name: str, default: float) -> float:
-        # Dagster's EnvVar has no float form; a bad value fails at load, naming the variable.
-        raw = environ.get(name, "").strip()
-        if not raw:
-            return default
-        try:
-            return float(raw)
-        except ValueError:
-            raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+        # Dagster's EnvVar has no float form: the checked value itself.
+        value = setting(name, environ)
+        return default if value is None else value
 
     region = first_set("AWS_REGION", "AWS_DEFAULT_REGION", default=DEFAULT_REGION, environ=environ)
     # Outside local, unset endpoint and credentials are left to boto3's own chain, which reads
@@ -143,6 +142,7 @@ def build_definitions(
 ) -> dg.Definitions:
     environ = dict(os.environ if environ is None else environ)
     env = env or current_environment(environ)
+    check_settings(environ)
     return dg.Definitions(
         assets=[profile_pipeline, profile_store_audit, upload_metrics],
         jobs=[profile_pipeline_job, profile_checks_job],

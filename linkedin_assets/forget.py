@@ -8,9 +8,11 @@ per profile:
               partitions (``wipe_asset_partitions``: Dagster 1.13's SQL storages, SQLite and
               Postgres, raise ``NotImplementedError``, so the events stay and the report says so)
     S3        every key ``StorageLayout`` gives the profile, looked up in both buckets, and
-              anything else under ``captures/<id>/``; an object whose ``profile-id`` metadata
-              names another profile is left alone (``profiles/x-meta.json`` is also the document
-              of a profile ``x-meta``). Only objects that existed are reported, as ``s3://`` URLs
+              anything else under ``captures/<id>/``, and the upload record earlier versions
+              wrote at ``profiles/<id>-meta.json``; an object whose ``profile-id`` metadata
+              names another profile is left alone (``profiles/x-meta.json`` may be the document
+              of a profile ``x-meta``: that earlier name is taken only when its metadata names
+              ``x``). Only objects that existed are reported, as ``s3://`` URLs
     DynamoDB  the index item
 
 Every step is idempotent, so a forget that stopped half-way is finished by running it again.
@@ -90,6 +92,7 @@ def profile_keys(layout: StorageLayout, profile_id: str) -> list[tuple[BucketRol
         ("profile_text", layout.extracted_key(profile_id)),
         ("profile_text", layout.profile_key(profile_id)),
         ("profile_text", layout.profile_meta_key(profile_id)),
+        ("profile_text", layout.legacy_profile_meta_key(profile_id)),
     ]
 
 
@@ -180,6 +183,8 @@ def _forget_one(
 def stored_objects(storage: ProfileStorage, pid: str) -> list[tuple[str, str]]:
     """``(bucket, key)`` of every object of ``pid`` that exists, in layout order."""
     layout_keys = [key for _, key in profile_keys(storage.layout, pid)]
+    # Another profile's document may sit at the earlier record name: it must say it is ours.
+    claimed = {storage.layout.legacy_profile_meta_key(pid)}
     folder = f"{CAPTURES_PREFIX}{validate_profile_id(pid)}/"
     found: list[tuple[str, str]] = []
     # Both buckets: the profile-text bucket may once have been the screenshot bucket.
@@ -191,7 +196,10 @@ def stored_objects(storage: ProfileStorage, pid: str) -> list[tuple[str, str]]:
         )
         for key in candidates:
             info = heads.get(key)
-            if info is not None and info.metadata.get(PROFILE_ID_METADATA, pid) == pid:
+            if info is None:
+                continue
+            owner = info.metadata.get(PROFILE_ID_METADATA, None if key in claimed else pid)
+            if owner == pid:
                 found.append((bucket, key))
     return found
 

@@ -17,9 +17,11 @@ from linkedin_assets.intake_tick import IntakeTick, take_in
 from linkedin_assets.partitions import contiguous_ranges, profile_partitions, range_tags
 from linkedin_assets.pipeline import ALL_ASSETS, INDEX, JSON, profile_pipeline_job
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
+from linkedin_assets.setting_rules import setting
 from linkedin_assets.settings import wants_running
 
 MAX_REJECTS_LOGGED = 50
+DEFAULT_INTERVAL_S = 60
 SOURCE_TAG = "linkedin-assets/source"
 
 
@@ -57,7 +59,7 @@ def run_requests(
 
 
 def build_intake_sensor(environ: dict[str, str], env: str) -> dg.SensorDefinition:
-    interval = int(environ.get("PROFILE_URL_SENSOR_INTERVAL_S", "60"))
+    interval = setting("PROFILE_URL_SENSOR_INTERVAL_S", environ) or DEFAULT_INTERVAL_S
 
     @dg.sensor(
         name="new_profile_urls_sensor",

@@ -11,14 +11,22 @@ Accepted (all give the same ID for the same profile):
 - Legacy ``/pub/<name>/<a>/<b>/<c>`` → ``<name>-<c><b><a>``, each part 1–3 letters or digits,
   left-padded with zeros to three (``/pub/abdi-ahmed/100/384/6b0`` → ``abdi-ahmed-6b0384100``).
 
-The ID is the slug, percent-decoded (strict UTF-8), in NFC:
+The ID is the slug, percent-decoded (strict UTF-8), in NFKC:
 
+- Compatibility forms fold to the characters they stand for (NFKC): fullwidth ``ｊｏｈｎ``,
+  mathematical ``𝐣𝐨𝐡𝐧``, ligatures, superscripts. They look like, and are typed as, those
+  characters, so they name the same profile: one ID, never a look-alike second one.
 - Member-id slugs (start with ``ACoAA`` or ``ACwAA``) are opaque and case-sensitive: ASCII letters,
   digits, ``_`` and ``-``; kept as they are.
 - Vanity slugs are case-insensitive: lower-cased; Unicode letters and digits (``str.isalnum``) and
   ``-``, at least one letter or digit. Leading, trailing and repeated hyphens are accepted, because
   LinkedIn has issued such slugs and rejecting them would lose real profiles.
+- A vanity slug's letters are of at most one of the scripts whose letters look alike (Latin,
+  Greek, Cyrillic): ``јohn`` with a Cyrillic ``ј`` is refused as a look-alike (NFKC does not fold
+  scripts into each other). Other scripts mix freely with these (``张伟-zhang``).
 - 3–100 characters, counted after decoding. ``me`` (the viewer's own alias) is not a profile.
+- A refused character is named as the input has it: ``İ`` (which lower-cases to ``i`` and a
+  combining dot) is named, not the combining dot.
 
 So every ID is a safe Dagster partition key and S3 key segment (no ``/ \\ , [ ] .``, whitespace or
 control characters), and ``profile_id_from_url(profile_url(i)) == i``.
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import SplitResult, quote, unquote, unquote_to_bytes, urlsplit
 
 from linkedin_assets.errors import InvalidProfileUrl
@@ -63,6 +72,8 @@ _MEMBER_ID = re.compile(r"AC[ow]AA[A-Za-z0-9_-]*", re.ASCII)
 _PUB_PART = re.compile(r"[0-9A-Za-z]{1,3}", re.ASCII)
 _SUB_PAGE = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
 _MARKUP = frozenset("<>\"'&`")
+# Scripts with letters that look like each other's (а/a, ο/o, ј/j): one slug uses one of them.
+_LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 _NOT_PROFILES = {
     "company": "a company page",
     "school": "a school page",
@@ -241,30 +252,83 @@ def _decode_segment(value: str, segment: str) -> str:
 
 
 def _normalise_slug(value: str, slug: str) -> str:
-    """The ID of a decoded slug: member ids kept as they are, vanity slugs NFC and lower-case."""
+    """The ID of a decoded slug: member ids kept as they are, vanity slugs NFKC and lower-case."""
     _check_characters(value, slug)
-    if _MEMBER_ID.match(slug):
-        _check_length(value, slug)
-        if not _MEMBER_ID.fullmatch(slug):
-            bad = next(char for char in slug if not _MEMBER_ID.fullmatch("ACoAA" + char))
-            raise _invalid(value, f"character {bad!r} is not allowed in a member id")
-        return slug
+    member = _nfkc(slug)
+    if _MEMBER_ID.match(member):
+        _check_length(value, member)
+        if not _MEMBER_ID.fullmatch(member):
+            bad = next(char for char in member if not _MEMBER_ID.fullmatch("ACoAA" + char))
+            culprit = _culprit(slug, bad, _nfkc)
+            raise _invalid(value, f"character {culprit!r} is not allowed in a member id")
+        return member
     return _vanity_slug(value, slug)
 
 
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _fold(text: str) -> str:
+    """NFKC, lower-cased, NFKC again (``lower()`` can leave a form NFKC composes)."""
+    return _nfkc(_nfkc(text).lower())
+
+
 def _vanity_slug(value: str, slug: str) -> str:
-    # NFC first so NFD input counts and compares as the same characters; again after lower().
-    normal = unicodedata.normalize("NFC", unicodedata.normalize("NFC", slug).lower())
+    normal = _fold(slug)
     if normal == "me":
         raise _invalid(value, "/in/me is the viewer's own alias, not a profile")
     _check_length(value, normal)
     for char in normal:
         if not (char.isalnum() or char == "-"):
-            name = unicodedata.name(char, f"U+{ord(char):04X}")
-            raise _invalid(value, f"character {char!r} ({name}) is not allowed in a profile slug")
+            raise _invalid(value, _not_allowed(slug, char))
     if not any(char.isalnum() for char in normal):
         raise _invalid(value, "slug has no letters or digits")
+    _check_one_script(value, slug, normal)
     return normal
+
+
+def _describe(char: str) -> str:
+    return f"{char!r} ({unicodedata.name(char, f'U+{ord(char):04X}')})"
+
+
+def _culprit(slug: str, char: str, fold: Callable[[str], str]) -> str:
+    """The character of the input that became ``char`` once folded: a reason names what the
+    input holds (``İ``), not what folding made of it (``i`` and U+0307 COMBINING DOT ABOVE)."""
+    return next((source for source in slug if char in fold(source)), char)
+
+
+def _not_allowed(slug: str, char: str) -> str:
+    culprit = _culprit(slug, char, _fold)
+    reason = f"character {_describe(culprit)} is not allowed in a profile slug"
+    if culprit != char:
+        reason += f" (it becomes {_fold(culprit)!r}, with {_describe(char)})"
+    return reason
+
+
+def _script(char: str) -> str | None:
+    """Which of the look-alike scripts a letter is of (by its Unicode name), else ``None``."""
+    if not char.isalpha():
+        return None
+    word = unicodedata.name(char, "").split(" ", 1)[0]
+    return word if word in _LOOK_ALIKE_SCRIPTS else None
+
+
+def _check_one_script(value: str, slug: str, normal: str) -> None:
+    """Refuse letters of two look-alike scripts in one slug, naming one of the fewer."""
+    letters: dict[str, list[str]] = {}
+    for char in normal:
+        script = _script(char)
+        if script is not None:
+            letters.setdefault(script, []).append(char)
+    if len(letters) < 2:
+        return
+    fewest = min(letters, key=lambda script: len(letters[script]))
+    culprit = _describe(_culprit(slug, letters[fewest][0], _fold))
+    scripts = " and ".join(script.title() for script in letters)
+    raise _invalid(
+        value, f"slug mixes {scripts} letters (a look-alike of another slug?): {culprit}"
+    )
 
 
 def _check_characters(value: str, slug: str) -> None:

@@ -24,12 +24,13 @@ from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.profile_text import SPEC as TEXT
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import SHA256_KEY, ObjectInfo, PutResult
+from linkedin_assets.storage_layout import is_upload_record
 
 SPEC = dg.AssetSpec(
     "profile_json",
     description=(
         "profiles/<id>.json in S3: the profile document as UTF-8 JSON, encrypted, with object "
-        "metadata and a SHA-256 checksum, plus profiles/<id>-meta.json recording the upload."
+        "metadata and a SHA-256 checksum, plus profiles/<id>.meta.json recording the upload."
     ),
     deps=[TEXT],
     partitions_def=profile_partitions,
@@ -65,7 +66,7 @@ def object_metadata(document: dict[str, Any], status: str) -> dict[str, str]:
 def meta_document(
     put: PutResult, *, profile_id: str, uploaded_at: str, status: str, index_table: str
 ) -> dict[str, Any]:
-    """The ``-meta.json`` record of an upload (pure)."""
+    """The ``.meta.json`` record of an upload (pure)."""
     return {
         "profile_key": put.key,
         "uploaded_at": uploaded_at,
@@ -98,7 +99,16 @@ def publish(
         # A newer document is already there (a faster, later run): keep it and its record.
         stored, published = load_published(storage, pid)
         return stored, Published(put, published.meta, published.uploaded_at)
-    uploaded_at = utc_timestamp()
+    uploaded_at, recorded = utc_timestamp(), None
+    if put.outcome == "unchanged":
+        # The content is already there, and so is its record, which says when it was uploaded:
+        # read it first, so a record found only under the earlier name (before the upgrade) is
+        # rewritten under the new one with that time, not with now.
+        try:
+            recorded = read_upload_record(storage, pid)[1]["uploaded_at"]
+        except (ObjectNotFound, ValueError, KeyError, TypeError):
+            recorded = None
+        uploaded_at = recorded or uploaded_at
     meta_body = meta_document(
         put, profile_id=pid, uploaded_at=uploaded_at, status=status, index_table=index_table
     )
@@ -108,24 +118,42 @@ def publish(
         content_type="application/json", metadata={"profile-id": pid, "status": status},
         fingerprint=f"{put.sha256}:{status}",
     )  # fmt: skip
-    if meta.outcome == "unchanged":
+    if meta.outcome == "unchanged" and recorded is None:
         # The record on S3 is the truth about when this content was uploaded.
         uploaded_at = json.loads(storage.objects.get(bucket, meta.key))["uploaded_at"]
     return document, Published(put, meta, uploaded_at)
+
+
+def read_upload_record(storage: ProfileStorage, profile_id: str) -> tuple[str, dict[str, Any]]:
+    """The key and body of a profile's upload record: ``<id>.meta.json``, else one an earlier
+    version wrote at ``<id>-meta.json``, taken only if its body says it is this profile's record
+    (that key may be the document of a profile ``<id>-meta``). ``ObjectNotFound`` if neither is;
+    ``ValueError`` if the record is not JSON."""
+    bucket, layout = storage.profile_text_bucket, storage.layout
+    key = layout.profile_meta_key(profile_id)
+    try:
+        return key, json.loads(storage.objects.get(bucket, key))
+    except ObjectNotFound:
+        legacy = layout.legacy_profile_meta_key(profile_id)
+        try:
+            record = json.loads(storage.objects.get(bucket, legacy))
+        except (ObjectNotFound, ValueError):
+            raise ObjectNotFound(f"s3://{bucket}/{key} does not exist") from None
+        if not is_upload_record(record, layout.profile_key(profile_id)):
+            raise ObjectNotFound(f"s3://{bucket}/{key} does not exist") from None
+        return legacy, record
 
 
 def load_published(storage: ProfileStorage, profile_id: str) -> tuple[dict[str, Any], Published]:
     """The document and upload record already in S3 (for an index-only run)."""
     bucket, layout = storage.profile_text_bucket, storage.layout
     body = storage.objects.get(bucket, layout.profile_key(profile_id))
-    meta = json.loads(storage.objects.get(bucket, layout.profile_meta_key(profile_id)))
+    meta_key, meta = read_upload_record(storage, profile_id)
     put = PutResult(
         bucket, layout.profile_key(profile_id), len(body), sha256_hex(body),
         meta.get("etag", ""), "unchanged", 1, 0.0,
     )  # fmt: skip
-    meta_put = PutResult(
-        bucket, layout.profile_meta_key(profile_id), 0, "", "", "unchanged", 1, 0.0
-    )
+    meta_put = PutResult(bucket, meta_key, 0, "", "", "unchanged", 1, 0.0)
     return json.loads(body), Published(put, meta_put, meta["uploaded_at"])
 
 
@@ -148,7 +176,7 @@ def materialization_metadata(published: Published) -> dict[str, Any]:
 INTACT_CHECK = check_spec(
     "json_intact",
     SPEC,
-    "profiles/<id>.json exists, its size and SHA-256 match what was uploaded (-meta.json and S3's "
+    "profiles/<id>.json exists, its size and SHA-256 match what was uploaded (.meta.json and S3's "
     "own checksum), it is encrypted, it validates against docs/profile.schema.json, and its "
     "profile_id is the partition's. Blocking: a failure stops profile_index for that profile.",
     blocking=True,
@@ -162,7 +190,7 @@ def check_intact(storage: ProfileStorage, profile_id: str) -> CheckOutcome:
     info = storage.objects.head(bucket, key)
     problems, observed = object_problems(info, key, "application/json")
     try:
-        uploaded = json.loads(storage.objects.get(bucket, meta_key))
+        _, uploaded = read_upload_record(storage, profile_id)
     except (ObjectNotFound, ValueError):
         uploaded = {}
         problems.append(f"{meta_key} is missing or not JSON")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,12 @@ from linkedin_assets.errors import ExtractionError, ObjectNotFound
 from linkedin_assets.partitions import profile_partitions
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import ProfileStorage
-from linkedin_assets.resources.object_store import PutResult
+from linkedin_assets.resources.object_store import (
+    MAX_METADATA_BYTES,
+    PutResult,
+    metadata_size,
+    sent_metadata,
+)
 from linkedin_assets.storage_layout import PageKind
 
 SPEC = dg.AssetSpec(
@@ -59,6 +65,22 @@ def capture_manifest(capture: ProfileCapture) -> dict[str, Any]:
     }
 
 
+def page_metadata(common: Mapping[str, str], kind: PageKind, url: str) -> dict[str, str]:
+    """User metadata of a page's screenshot and HTML (pure).
+
+    ``source-url`` holds the URL as text (``…/in/田中/``): the store percent-encodes metadata
+    once, so on the wire it is the request URL itself. Given the URL as requested, already
+    percent-encoded, the store encoded its ``%`` again and a long CJK slug went over S3's 2 KB.
+    It is left out when even so it would not fit (a long slug of 4-byte characters): it is
+    ``profile_url(profile-id)`` and is kept in ``captures/<id>/capture.json`` anyway.
+    """
+    meta = {**common, "page": kind, "source-url": urllib.parse.unquote(url)}
+    digest = "0" * 64  # the size of the sha256 and fingerprint the store adds
+    if metadata_size(sent_metadata(meta, digest, digest)) > MAX_METADATA_BYTES:
+        del meta["source-url"]
+    return meta
+
+
 def store_capture(storage: ProfileStorage, capture: ProfileCapture) -> dict[str, PutResult]:
     """Upload the screenshots, the HTML and the capture manifest; return each put by name."""
     bucket, layout, pid = storage.screenshot_bucket, storage.layout, capture.profile_id
@@ -68,7 +90,7 @@ def store_capture(storage: ProfileStorage, capture: ProfileCapture) -> dict[str,
     if capture.activity is not None:
         pages.append(("activity", capture.activity))
     for kind, page in pages:
-        meta = {**common, "page": kind, "source-url": page.requested_url}
+        meta = page_metadata(common, kind, page.requested_url)
         results[f"{kind}_png"] = storage.objects.put(
             bucket, layout.screenshot_key(pid, kind), page.png,
             content_type="image/png", metadata=meta,

@@ -7,11 +7,14 @@ object with bounded concurrency, scans the index once, and reports each inconsis
     index_object_missing         an index item whose text_s3_key is not in S3
     index_checksum_mismatch      an index item whose text_sha256 is not the object's
     materialized_without_object  a partition Dagster calls materialized, without profiles/<id>.json
-    orphaned_meta                profiles/<id>-meta.json without profiles/<id>.json
+    orphaned_meta                profiles/<id>.meta.json without profiles/<id>.json
     unencrypted_object           any object under the two prefixes without server-side encryption
     unexpected_object            a key under the prefixes that fits no layout rule
 
-Partitions never materialized are counted (``never_materialized``) but are not inconsistencies.
+Partitions never materialized are counted (``never_materialized``) but are not inconsistencies;
+nor are upload records still under the name earlier versions wrote (``profiles/<id>-meta.json``,
+told from the document of a profile ``<id>-meta`` by its ``profile-id`` metadata): they are
+listed as ``legacy_meta`` rows and counted as ``legacy_meta_records``.
 Memory holds one small record per object (key facts, no bodies), so 100,000 objects fit easily.
 """
 
@@ -33,7 +36,7 @@ from linkedin_assets.resources.configured import (
     ProfileStorageResource,
 )
 from linkedin_assets.resources.object_store import SHA256_KEY
-from linkedin_assets.storage_layout import normalise_prefix
+from linkedin_assets.storage_layout import LEGACY_META_SUFFIX, META_SUFFIX, normalise_prefix
 
 FAILING_KINDS = (
     "object_without_index_item",
@@ -45,6 +48,7 @@ FAILING_KINDS = (
     "unexpected_object",
 )
 HEAD_CONCURRENCY = 32
+PROFILE_ID_METADATA = "profile-id"
 MARKDOWN_ROWS = 50
 
 
@@ -63,19 +67,31 @@ class Finding:
     detail: str
 
 
-def classify_profile_key(name: str, known: set[str]) -> tuple[str, str] | None:
+def classify_profile_key(name: str) -> tuple[str, str] | None:
     """``("document", id)`` / ``("meta", id)`` for a name under profiles/, else ``None``.
 
-    An ID may itself end in ``-meta``: a name that is a known partition's document wins.
+    IDs hold no ``.``, so ``<id>.meta.json`` is never a document. ``<id>-meta.json`` is classed
+    as a document here; ``resolve_legacy_meta`` tells an earlier version's record by its object.
     """
-    if not name.endswith(".json") or "/" in name:
+    if "/" in name:
+        return None
+    if name.endswith(META_SUFFIX):
+        stem = name[: -len(META_SUFFIX)]
+        return ("meta", stem) if stem and "." not in stem else None
+    if not name.endswith(".json"):
         return None
     stem = name[: -len(".json")]
-    if stem in known:
-        return "document", stem
-    if stem.endswith("-meta"):
-        return "meta", stem[: -len("-meta")]
-    return "document", stem
+    return ("document", stem) if stem and "." not in stem else None
+
+
+def resolve_legacy_meta(kind: str, pid: str, owner: str | None) -> tuple[str, str]:
+    """``("legacy_meta", id)`` for ``<id>-meta.json`` whose ``profile-id`` metadata (``owner``)
+    names ``id``: an upload record written by an earlier version. Else ``(kind, pid)`` unchanged:
+    the document of a profile whose ID ends in ``-meta``."""
+    stem = LEGACY_META_SUFFIX[: -len(".json")]
+    if kind == "document" and pid.endswith(stem) and owner == pid[: -len(stem)]:
+        return "legacy_meta", owner
+    return kind, pid
 
 
 def classify_screenshot_key(name: str) -> str | None:
@@ -91,6 +107,7 @@ def audit_findings(
     documents: Mapping[str, ObjectFacts],
     metas: Mapping[str, ObjectFacts],
     screenshots: Iterable[ObjectFacts],
+    legacy_metas: Mapping[str, ObjectFacts] | None = None,
     unexpected: Iterable[str],
     index_items: Mapping[str, Mapping[str, Any]],
     materialized: set[str],
@@ -125,10 +142,14 @@ def audit_findings(
                 "materialized_without_object", pid, profile_key(pid), "Dagster says materialized"
             )
         )
-    for pid, facts in metas.items():
+    legacy_metas = legacy_metas or {}
+    for pid, facts in [*metas.items(), *legacy_metas.items()]:
         if pid not in documents:
             findings.append(Finding("orphaned_meta", pid, facts.key, "no document beside it"))
-    for facts in [*documents.values(), *metas.values(), *screenshots]:
+    for pid, facts in legacy_metas.items():
+        detail = "upload record under its earlier name; the next publish writes <id>.meta.json"
+        findings.append(Finding("legacy_meta", pid, facts.key, detail))
+    for facts in [*documents.values(), *metas.values(), *legacy_metas.values(), *screenshots]:
         if not facts.encrypted:
             findings.append(
                 Finding("unencrypted_object", None, facts.key, "no server-side encryption")
@@ -146,15 +167,18 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     )
 
 
-def collect(storage: ProfileStorage, known: set[str]) -> dict[str, Any]:
-    """List and HEAD everything under the two prefixes (the I/O half of the audit)."""
+def collect(storage: ProfileStorage, known: set[str] | None = None) -> dict[str, Any]:
+    """List and HEAD everything under the two prefixes (the I/O half of the audit).
+
+    ``known`` (the partitions) is no longer needed to tell a record from a document, and is
+    ignored; it stays so callers written before the ``.meta.json`` keys keep working."""
     text_bucket, shot_bucket = storage.profile_text_bucket, storage.screenshot_bucket
     text_prefix = normalise_prefix(storage.layout.profile_text_prefix)
     shot_prefix = normalise_prefix(storage.layout.screenshot_prefix)
     where: dict[str, tuple[str, str]] = {}
     unexpected: list[str] = []
     for listed in s3_ops.list_objects(storage.objects, text_bucket, text_prefix):  # type: ignore[arg-type]
-        kind = classify_profile_key(listed.key[len(text_prefix) :], known)
+        kind = classify_profile_key(listed.key[len(text_prefix) :])
         if kind is None:
             unexpected.append(listed.key)
         else:
@@ -167,14 +191,16 @@ def collect(storage: ProfileStorage, known: set[str]) -> dict[str, Any]:
             shot_keys.append(listed.key)
     documents: dict[str, ObjectFacts] = {}
     metas: dict[str, ObjectFacts] = {}
+    legacy_metas: dict[str, ObjectFacts] = {}
+    by_kind = {"document": documents, "meta": metas, "legacy_meta": legacy_metas}
     for key, info in s3_ops.head_many(storage.objects, text_bucket, list(where), HEAD_CONCURRENCY):  # type: ignore[arg-type]
         if info is None:
             continue  # deleted since it was listed
-        kind, pid = where[key]
+        kind, pid = resolve_legacy_meta(*where[key], info.metadata.get(PROFILE_ID_METADATA))
         facts = ObjectFacts(
             key, info.server_side_encryption in ENCRYPTIONS, info.metadata.get(SHA256_KEY)
         )
-        (documents if kind == "document" else metas)[pid] = facts
+        by_kind[kind][pid] = facts
     screenshots = [
         ObjectFacts(key, info.server_side_encryption in ENCRYPTIONS, None)
         for key, info in s3_ops.head_many(storage.objects, shot_bucket, shot_keys, HEAD_CONCURRENCY)  # type: ignore[arg-type]
@@ -183,6 +209,7 @@ def collect(storage: ProfileStorage, known: set[str]) -> dict[str, Any]:
     return {
         "documents": documents,
         "metas": metas,
+        "legacy_metas": legacy_metas,
         "screenshots": screenshots,
         "unexpected": unexpected,
     }
@@ -212,7 +239,7 @@ def profile_store_audit(
     index = profile_index_store.open()
     partitions = set(context.instance.get_dynamic_partitions(profile_partitions.name))
     materialized = set(context.instance.get_materialized_partitions(JSON)) & partitions
-    objects = collect(storage, partitions)
+    objects = collect(storage)
     items = {i["profile_id"]: i for i in index.scan(["text_s3_key", "text_sha256"])}
     findings = audit_findings(
         **objects,
@@ -233,7 +260,8 @@ def profile_store_audit(
     )
     context.log.info(f"audit: {failing} inconsistencies {counts}; report at {report.url}")
     summary = {
-        "objects_profiles": len(objects["documents"]) + len(objects["metas"]),
+        "objects_profiles": sum(len(objects[k]) for k in ("documents", "metas", "legacy_metas")),
+        "legacy_meta_records": len(objects["legacy_metas"]),
         "objects_screenshots": len(objects["screenshots"]),
         "index_items": len(items),
         "partitions": len(partitions),

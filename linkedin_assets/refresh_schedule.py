@@ -13,6 +13,7 @@ from linkedin_assets.partitions import contiguous_ranges, profile_partitions, ra
 from linkedin_assets.pipeline import ALL_ASSETS, INDEX, profile_pipeline_job
 from linkedin_assets.refresh import ProfileState, select_for_refresh
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
+from linkedin_assets.setting_rules import setting
 from linkedin_assets.settings import wants_running
 
 DEFAULT_CRON = "0 3 * * *"
@@ -47,7 +48,7 @@ def build_refresh_schedule(environ: dict[str, str], env: str) -> dg.ScheduleDefi
     @dg.schedule(
         name="profile_refresh_schedule",
         job=profile_pipeline_job,
-        cron_schedule=environ.get("PROFILE_REFRESH_CRON", DEFAULT_CRON),
+        cron_schedule=setting("PROFILE_REFRESH_CRON", environ) or DEFAULT_CRON,
         execution_timezone="UTC",
         default_status=schedule_status(environ, env),
         description="Re-captures missing, failed and stale profiles in batched runs, oldest first.",

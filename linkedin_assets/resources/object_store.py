@@ -27,6 +27,9 @@ CONDITIONAL_ROUNDS = 3
 CONFLICT_CODES = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
 FINGERPRINT_KEY = "content-sha256"
 SHA256_KEY = "sha256"
+# S3 refuses a PUT whose user metadata (the UTF-8 bytes of every name and value, as sent) is over
+# 2 KB. moto does not enforce it, so it is checked here, before anything is sent.
+MAX_METADATA_BYTES = 2048
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,20 @@ def decode_metadata_value(value: str) -> str:
     return urllib.parse.unquote(value)
 
 
+def sent_metadata(metadata: Mapping[str, str], sha256: str, fingerprint: str) -> dict[str, str]:
+    """The user metadata a put sends: the caller's values encoded, plus the two checksums."""
+    return {
+        **{name: encode_metadata_value(value) for name, value in metadata.items()},
+        SHA256_KEY: sha256,
+        FINGERPRINT_KEY: fingerprint,
+    }
+
+
+def metadata_size(metadata: Mapping[str, str]) -> int:
+    """What S3 counts against ``MAX_METADATA_BYTES``: names and values as sent, in UTF-8."""
+    return sum(len(name.encode()) + len(value.encode()) for name, value in metadata.items())
+
+
 class S3ObjectStore:
     """``ObjectStore`` over one boto3 S3 client per bucket region."""
 
@@ -129,11 +146,14 @@ class S3ObjectStore:
         digest = hashlib.sha256(body)
         sha256 = digest.hexdigest()
         fingerprint = fingerprint or sha256
-        all_metadata = {
-            **{name: encode_metadata_value(value) for name, value in metadata.items()},
-            SHA256_KEY: sha256,
-            FINGERPRINT_KEY: fingerprint,
-        }
+        all_metadata = sent_metadata(metadata, sha256, fingerprint)
+        if metadata_size(all_metadata) > MAX_METADATA_BYTES:
+            largest = max(metadata, key=lambda name: len(all_metadata[name]), default=None)
+            raise UploadFailed(
+                f"upload of s3://{bucket}/{key} refused: its user metadata is "
+                f"{metadata_size(all_metadata)} bytes encoded, over S3's limit of "
+                f"{MAX_METADATA_BYTES} (largest value: {largest})"
+            )
         for _ in range(CONDITIONAL_ROUNDS):
             existing = self.head(bucket, key)
             if existing is not None and existing.metadata.get(FINGERPRINT_KEY) == fingerprint:

@@ -103,3 +103,48 @@ def test_zero_pages_is_refused_naming_the_setting() -> None:
 
     with pytest.raises(ConfigurationError, match="LINKEDIN_MAX_CONCURRENT_PAGES=0"):
         BrowserResource(max_concurrent_pages=0).pages_at_once()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROFILE_RUN_BATCH_SIZE", "0"),
+        ("PROFILE_REFRESH_CRON", "61 * * * *"),
+        ("AWS_MAX_ATTEMPTS", "abc"),
+    ],
+)
+def test_a_bad_setting_stops_the_load_with_one_line(name: str, value: str, tmp_path: Path) -> None:
+    environ = {**os.environ, name: value, "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import linkedin_assets.definitions"],
+        env=environ, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"linkedin_assets.errors.ConfigurationError: {name}={value!r} ")
+    # The reason is the error itself, not an exception chained beneath another one.
+    assert "During handling" not in result.stderr and "direct cause" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "env"),
+    [
+        (["provision", "--check"], "prod"),
+        (["add", "https://www.linkedin.com/in/ada-lovelace/"], "local"),
+    ],
+)
+def test_the_cli_prints_a_bad_setting_as_one_line_and_exits_2(
+    command: list[str], env: str, tmp_path: Path
+) -> None:
+    environ = {
+        **os.environ, **DEPLOYED, "LINKEDIN_ASSETS_ENV": env, "DAGSTER_HOME": str(tmp_path),
+        "LINKEDIN_ASSETS_DATA_DIR": str(tmp_path), "LINKEDIN_MIN_DELAY_S": "nan",
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "linkedin_assets.cli", *command],
+        env=environ, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip() == (
+        "Error: LINKEDIN_MIN_DELAY_S='nan' is not a finite number; allowed: a number from 0 to 3600"
+    )

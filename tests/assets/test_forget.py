@@ -28,7 +28,7 @@ ADA_KEYS = [
     (BUCKET, "captures/ada-lovelace/capture.json"),
     (BUCKET, "extracted/ada-lovelace.json"),
     (BUCKET, "profiles/ada-lovelace.json"),
-    (BUCKET, "profiles/ada-lovelace-meta.json"),
+    (BUCKET, "profiles/ada-lovelace.meta.json"),
 ]
 
 
@@ -45,7 +45,8 @@ ADA_KEYS = [
                 ("screenshot", "captures/jürgen-müller/capture.json"),
                 ("profile_text", "extracted/jürgen-müller.json"),
                 ("profile_text", "profiles/jürgen-müller.json"),
-                ("profile_text", "profiles/jürgen-müller-meta.json"),
+                ("profile_text", "profiles/jürgen-müller.meta.json"),
+                ("profile_text", "profiles/jürgen-müller-meta.json"),  # earlier versions' record
             ],
         ),
         (
@@ -58,7 +59,8 @@ ADA_KEYS = [
                 ("screenshot", "captures/jürgen-müller/capture.json"),
                 ("profile_text", "extracted/jürgen-müller.json"),
                 ("profile_text", "docs/v2/jürgen-müller.json"),
-                ("profile_text", "docs/v2/jürgen-müller-meta.json"),
+                ("profile_text", "docs/v2/jürgen-müller.meta.json"),
+                ("profile_text", "docs/v2/jürgen-müller-meta.json"),  # earlier versions' record
             ],
         ),
     ],
@@ -212,9 +214,13 @@ def test_an_unfinished_run_over_the_profile_stops_the_forget(
 def test_a_key_that_belongs_to_another_profile_is_left_alone(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
-    # profiles/ada-lovelace-meta.json is Ada's upload record, and also the layout's document key
-    # for a profile "ada-lovelace-meta": its profile-id metadata says whose it is.
+    # profiles/ada-lovelace-meta.json is the document key of a profile "ada-lovelace-meta", and
+    # the name earlier versions gave Ada's upload record: its profile-id metadata says whose it is.
     run(instance, [ADA])
+    aws["s3"].copy_object(
+        Bucket=BUCKET, Key="profiles/ada-lovelace-meta.json",
+        CopySource={"Bucket": BUCKET, "Key": "profiles/ada-lovelace.meta.json"},
+    )  # fmt: skip
     before = snapshot(aws)
     [report] = forget_profiles(instance, *stores(aws), ["ada-lovelace-meta"])
     assert report.s3_keys_deleted == []
@@ -236,7 +242,7 @@ def test_both_buckets_are_searched(aws: dict, instance: dg.DagsterInstance) -> N
         f"s3://{BUCKET}/profiles/ada-lovelace.json",
         f"s3://{TEXT_BUCKET}/extracted/ada-lovelace.json",
         f"s3://{TEXT_BUCKET}/profiles/ada-lovelace.json",
-        f"s3://{TEXT_BUCKET}/profiles/ada-lovelace-meta.json",
+        f"s3://{TEXT_BUCKET}/profiles/ada-lovelace.meta.json",
     ]
     left = snapshot(aws, BUCKET, TEXT_BUCKET)
     assert not [key for key in left if ADA in key[1]]

@@ -54,8 +54,8 @@ def profile_documents(s3, bucket: str) -> dict[str, bytes]:  # type: ignore[no-u
 def assert_nothing_partial(documents: dict[str, bytes]) -> None:
     for key, body in documents.items():
         data = json.loads(body)  # a half-written object would not parse
-        if key.endswith("-meta.json"):
-            document_key = key.replace("-meta.json", ".json")
+        if key.endswith(".meta.json"):
+            document_key = key.replace(".meta.json", ".json")
             assert document_key in documents, f"{key} without its document"
             assert data["sha256"] == hashlib.sha256(documents[document_key]).hexdigest()
         else:
@@ -87,7 +87,7 @@ def test_sigkill_then_resume_completes_everything_without_redoing_finished_work(
         deadline = time.monotonic() + 240
         while (
             time.monotonic() < deadline
-            and len([k for k in profile_documents(s3, bucket) if not k.endswith("-meta.json")])
+            and len([k for k in profile_documents(s3, bucket) if not k.endswith(".meta.json")])
             < kill_after
         ):
             time.sleep(0.05 + rng.random() * 0.2)
@@ -98,7 +98,7 @@ def test_sigkill_then_resume_completes_everything_without_redoing_finished_work(
         before = profile_documents(s3, bucket)
         assert_nothing_partial(before)
         done_before = {
-            k[len("profiles/") : -len(".json")] for k in before if not k.endswith("-meta.json")
+            k[len("profiles/") : -len(".json")] for k in before if not k.endswith(".meta.json")
         }
         assert kill_after <= len(done_before) < len(IDS), "the kill must land mid-run"
 
@@ -133,7 +133,7 @@ def test_sigkill_then_resume_completes_everything_without_redoing_finished_work(
         assert set(resumed) | finished_in_run_one == set(IDS)
         after = profile_documents(s3, bucket)
         assert_nothing_partial(after)
-        assert {k for k in after if not k.endswith("-meta.json")} == {
+        assert {k for k in after if not k.endswith(".meta.json")} == {
             f"profiles/{pid}.json" for pid in IDS
         }
         assert instance.get_materialized_partitions(dg.AssetKey("profile_index")) == set(IDS)

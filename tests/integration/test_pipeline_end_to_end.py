@@ -118,7 +118,7 @@ def test_every_object_of_a_captured_profile(
     assert document["headline"] == sample.expected["headline"]
     assert document["url"] == f"{stack['LINKEDIN_BASE_URL']}/in/{document['url'].split('/in/')[1]}"
 
-    meta = json.loads(s3.get_object(Bucket=bucket, Key=f"profiles/{pid}-meta.json")["Body"].read())
+    meta = json.loads(s3.get_object(Bucket=bucket, Key=f"profiles/{pid}.meta.json")["Body"].read())
     assert meta["sha256"] == digest.hexdigest() and meta["size"] == len(body)
     assert meta["index_key"] == {"table": stack["DYNAMODB_PROFILE_TABLE"], "profile_id": pid}
 

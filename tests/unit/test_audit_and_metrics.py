@@ -5,6 +5,7 @@ from linkedin_assets.profile_store_audit import (
     audit_findings,
     classify_profile_key,
     classify_screenshot_key,
+    resolve_legacy_meta,
 )
 from linkedin_assets.upload_metrics import (
     ProfileUpload,
@@ -20,18 +21,58 @@ def facts(key: str, sha: str | None = "s", encrypted: bool = True) -> ObjectFact
 
 
 @pytest.mark.parametrize(
-    ("name", "known", "expected"),
+    ("name", "expected"),
     [
-        ("ada.json", set(), ("document", "ada")),
-        ("ada-meta.json", set(), ("meta", "ada")),
-        ("john-meta.json", {"john-meta"}, ("document", "john-meta")),  # an ID that ends in -meta
-        ("john-meta-meta.json", {"john-meta"}, ("meta", "john-meta")),
-        ("notes.txt", set(), None),
-        ("sub/ada.json", set(), None),
+        ("ada.json", ("document", "ada")),
+        ("ada.meta.json", ("meta", "ada")),
+        # An ID may end in -meta: the name alone says document; the object's metadata decides.
+        ("john-meta.json", ("document", "john-meta")),
+        ("john-meta.meta.json", ("meta", "john-meta")),
+        ("notes.txt", None),
+        ("sub/ada.json", None),
+        ("a.b.json", None),
+        (".meta.json", None),
     ],
 )
-def test_profile_keys(name: str, known: set[str], expected: tuple[str, str] | None) -> None:
-    assert classify_profile_key(name, known) == expected
+def test_profile_keys(name: str, expected: tuple[str, str] | None) -> None:
+    assert classify_profile_key(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "pid", "owner", "expected"),
+    [
+        # profiles/jane-meta.json written by an earlier version as jane's upload record
+        ("document", "jane-meta", "jane", ("legacy_meta", "jane")),
+        # the same name as the document of the profile jane-meta
+        ("document", "jane-meta", "jane-meta", ("document", "jane-meta")),
+        ("document", "jane-meta", None, ("document", "jane-meta")),
+        ("document", "jane", "jane", ("document", "jane")),
+        ("meta", "jane", "jane", ("meta", "jane")),
+    ],
+)
+def test_earlier_upload_records_are_told_by_their_owner(
+    kind: str, pid: str, owner: str | None, expected: tuple[str, str]
+) -> None:
+    assert resolve_legacy_meta(kind, pid, owner) == expected
+
+
+def test_an_earlier_record_is_listed_but_not_an_inconsistency() -> None:
+    findings = audit_findings(
+        documents={"jane": facts("profiles/jane.json"), "jane-meta": facts("profiles/jane-meta.json")},
+        metas={"jane-meta": facts("profiles/jane-meta.meta.json")},
+        legacy_metas={"jane": facts("profiles/jane-meta.json"), "gone": facts("profiles/gone-meta.json")},
+        screenshots=[], unexpected=[],
+        index_items={
+            "jane": {"text_s3_key": "profiles/jane.json", "text_sha256": "s"},
+            "jane-meta": {"text_s3_key": "profiles/jane-meta.json", "text_sha256": "s"},
+        },
+        materialized={"jane", "jane-meta"}, profile_key=lambda pid: f"profiles/{pid}.json",
+    )  # fmt: skip
+    assert sorted((f.kind, f.profile_id) for f in findings) == [
+        ("legacy_meta", "gone"),
+        ("legacy_meta", "jane"),
+        ("orphaned_meta", "gone"),
+    ]
 
 
 def test_screenshot_keys() -> None:
@@ -44,7 +85,7 @@ def test_every_kind_of_inconsistency_is_found() -> None:
     findings = audit_findings(
         documents={"ok": facts("profiles/ok.json"), "lonely": facts("profiles/lonely.json"),
                    "drift": facts("profiles/drift.json", sha="new"), "bare": facts("profiles/bare.json", encrypted=False)},
-        metas={"ok": facts("profiles/ok-meta.json"), "orphan": facts("profiles/orphan-meta.json")},
+        metas={"ok": facts("profiles/ok.meta.json"), "orphan": facts("profiles/orphan.meta.json")},
         screenshots=[facts("screenshots/ok-profile.png"), facts("screenshots/x-profile.png", encrypted=False)],
         unexpected=["profiles/notes.txt"],
         index_items={
@@ -72,7 +113,7 @@ def test_every_kind_of_inconsistency_is_found() -> None:
 
 def test_a_consistent_store_has_no_findings() -> None:
     assert audit_findings(
-        documents={"a": facts("profiles/a.json")}, metas={"a": facts("profiles/a-meta.json")},
+        documents={"a": facts("profiles/a.json")}, metas={"a": facts("profiles/a.meta.json")},
         screenshots=[facts("screenshots/a-profile.png")], unexpected=[],
         index_items={"a": {"text_s3_key": "profiles/a.json", "text_sha256": "s"}},
         materialized={"a"}, profile_key=lambda pid: f"profiles/{pid}.json",

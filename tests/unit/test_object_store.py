@@ -5,11 +5,18 @@ import pytest
 from botocore.stub import Stubber
 
 from linkedin_assets.errors import ObjectNotFound, UploadFailed
+from linkedin_assets.profile_ids import profile_url
+from linkedin_assets.profile_screenshots import store_capture
+from linkedin_assets.resources.browser import PageCapture, ProfileCapture, activity_url
+from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import (
+    MAX_METADATA_BYTES,
     S3ObjectStore,
     decode_metadata_value,
     encode_metadata_value,
+    metadata_size,
 )
+from linkedin_assets.storage_layout import StorageLayout
 from tests.conftest import BUCKET
 
 
@@ -77,3 +84,67 @@ def test_access_denied_is_an_upload_failure_naming_the_key() -> None:
     message = str(raised.value)
     assert "s3://b/profiles/a.json" in message and "AccessDenied (HTTP 403)" in message
     assert "testing" not in message  # never a credential
+
+
+# --- S3's 2 KB limit on user metadata (issue 13, item 10) ------------------------------------------
+
+CJK_ID = "田" * 100  # 3 bytes a character in UTF-8, 9 characters percent-encoded
+WIDE_ID = "\U00020000" * 100  # a CJK Extension B ideograph: 4 bytes, 12 characters encoded
+
+
+def test_metadata_size_counts_names_and_values_in_utf8_bytes() -> None:
+    assert metadata_size({"ab": "cd", "e": "ü"}) == 2 + 2 + 1 + 2
+
+
+def test_a_put_over_the_metadata_limit_fails_naming_the_key_before_sending() -> None:
+    client = boto3.client("s3", region_name="us-west-2")
+    store = S3ObjectStore(client)
+    # moto accepts any size; S3 answers 400 MetadataTooLarge. Nothing at all may be sent.
+    with Stubber(client), pytest.raises(UploadFailed) as raised:
+        store.put("b", "screenshots/x-profile.png", b"png", content_type="image/png",
+                  metadata={"note": "ü" * 400})  # fmt: skip
+    message = str(raised.value)
+    assert "s3://b/screenshots/x-profile.png" in message
+    assert f"over S3's limit of {MAX_METADATA_BYTES}" in message and "note" in message
+
+
+def capture(pid: str) -> ProfileCapture:
+    base = "https://www.linkedin.com"
+    profile = PageCapture(profile_url(pid, base), profile_url(pid, base), 200, "<html/>", b"png")
+    activity = PageCapture(activity_url(pid, base), activity_url(pid, base), 200, "<html/>", b"p")
+    return ProfileCapture(pid, profile, activity, None, "2026-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("pid", ["田" * 60, "jürgen-müller", "ada-lovelace"])
+def test_the_source_url_is_percent_encoded_once(aws: dict, pid: str) -> None:
+    storage = ProfileStorage(S3ObjectStore(aws["s3"]), StorageLayout(), BUCKET, BUCKET)
+    store_capture(storage, capture(pid))
+    for page, url in [
+        ("profile", profile_url(pid)),
+        ("activity", activity_url(pid, "https://www.linkedin.com")),
+    ]:
+        for key in (f"screenshots/{pid}-{page}.png", f"captures/{pid}/{page}.html"):
+            sent = aws["s3"].head_object(Bucket=BUCKET, Key=key)["Metadata"]
+            # On the wire: the request URL itself, not its '%' encoded again as '%25'.
+            assert sent["source-url"] == url
+            assert metadata_size(sent) <= MAX_METADATA_BYTES
+            info = storage.objects.head(BUCKET, key)
+            assert info is not None and info.metadata["profile-id"] == pid
+
+
+@pytest.mark.parametrize("pid", [CJK_ID, WIDE_ID])
+def test_a_slug_too_long_for_the_limit_drops_only_the_derivable_source_url(
+    aws: dict, pid: str
+) -> None:
+    # Before the fix the 100-character CJK slug's metadata was over 2 KB (S3 would refuse it).
+    storage = ProfileStorage(S3ObjectStore(aws["s3"]), StorageLayout(), BUCKET, BUCKET)
+    store_capture(storage, capture(pid))
+    for page in ("profile", "activity"):
+        key = f"screenshots/{pid}-{page}.png"
+        sent = aws["s3"].head_object(Bucket=BUCKET, Key=key)["Metadata"]
+        assert metadata_size(sent) <= MAX_METADATA_BYTES
+        # Absent or the URL itself: it is profile_url(profile-id), also in capture.json.
+        assert sent.get("source-url") in (None, profile_url(pid) if page == "profile" else
+                                          activity_url(pid, "https://www.linkedin.com"))  # fmt: skip
+        assert decode_metadata_value(sent["profile-id"]) == pid
+        assert pid != WIDE_ID or "source-url" not in sent  # 4-byte characters never fit it

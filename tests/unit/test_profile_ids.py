@@ -1,6 +1,11 @@
+import ast
+import re
 import unicodedata
+from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linkedin_assets import errors
 from linkedin_assets.profile_ids import (
@@ -255,7 +260,7 @@ VALID_IDS = [
     "иван-петров",
     "محمد-علي",
     "straße",
-    "ǆemal",
+    "džemal",
     "x" * MAX_SLUG_LENGTH,
     "ü" * MAX_SLUG_LENGTH,
     "ü" * MIN_SLUG_LENGTH,
@@ -375,3 +380,77 @@ def test_profile_url_rejects_invalid_id() -> None:
 
 def test_vanity_slug_that_merely_starts_with_aco_is_case_insensitive() -> None:
     assert profile_id_from_url("https://www.linkedin.com/in/ACoustic-Joe") == "acoustic-joe"
+
+
+# --- Look-alikes and the characters a reason names (issue 13, item 10) ---------------------------
+
+IN = "https://www.linkedin.com/in/"
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        # Compatibility forms fold (NFKC) to the characters they stand for: one profile, one ID.
+        ("ｊｏｈｎ-doe", "john-doe"),  # fullwidth, as a CJK input method types Latin
+        ("ＪＯＨＮ-ＤＯＥ", "john-doe"),
+        ("𝐣𝐨𝐡𝐧-doe", "john-doe"),  # mathematical bold
+        ("ǆemal", "džemal"),  # the ligature ǆ is d + ž
+        ("ﬁona-ｘ", "fiona-x"),
+        ("ＡＣｏＡＡB12", "ACoAAB12"),  # a fullwidth member id is that member id, case kept
+        ("张伟-zhang", "张伟-zhang"),  # scripts that look like no Latin letter mix freely
+        ("иван-петров-2", "иван-петров-2"),
+    ],
+)
+def test_look_alike_spellings_fold_to_one_id(slug: str, expected: str) -> None:
+    assert profile_id_from_url(IN + quote(slug)) == expected
+    assert validate_profile_id(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("slug", "named"),
+    [
+        ("јohn", "'ј' (CYRILLIC SMALL LETTER JE)"),  # Cyrillic ј, Latin ohn: john's look-alike
+        ("jоhn-doe", "'о' (CYRILLIC SMALL LETTER O)"),
+        ("αpple", "'α' (GREEK SMALL LETTER ALPHA)"),
+        ("ΙВАН", "'Ι' (GREEK CAPITAL LETTER IOTA)"),  # Greek Ι among Cyrillic ВАН
+    ],
+)
+def test_slugs_that_mix_look_alike_scripts_are_refused(slug: str, named: str) -> None:
+    with pytest.raises(InvalidProfileUrl) as info:
+        profile_id_from_url(IN + quote(slug))
+    assert "mixes" in info.value.reason and named in info.value.reason
+
+
+def test_a_refused_character_is_one_the_input_has() -> None:
+    # İ lower-cases to i + U+0307 COMBINING DOT ABOVE; the reason used to name only the dot.
+    with pytest.raises(InvalidProfileUrl) as info:
+        profile_id_from_url(IN + "İstanbul")
+    assert "'İ' (LATIN CAPITAL LETTER I WITH DOT ABOVE)" in info.value.reason
+    assert info.value.reason.split("(it becomes", 1)[0].count("COMBINING") == 0
+
+
+SLUG_TEXT = st.text(
+    st.characters(
+        categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Mn", "Mc", "Pd", "Pc", "So"),
+        exclude_characters="%/\\.",
+    ),
+    min_size=3,
+    max_size=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SLUG_TEXT)
+def test_every_character_a_reason_names_is_in_the_input(slug: str) -> None:
+    try:
+        pid = profile_id_from_url(IN + quote(slug))
+    except InvalidProfileUrl as exc:
+        decoded = unquote(quote(slug))
+        for quoted in re.findall(r"character ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", exc.reason):
+            assert ast.literal_eval(quoted) in decoded, exc.reason
+        for code in re.findall(r"character U\+([0-9A-F]{4,6})", exc.reason):
+            assert chr(int(code, 16)) in decoded, exc.reason
+        return
+    # An accepted slug's ID is canonical and survives its own URL.
+    assert validate_profile_id(pid) == pid
+    assert profile_id_from_url(profile_url(pid)) == pid

@@ -1,4 +1,5 @@
 import os
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -6,6 +7,14 @@ import pytest
 
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.event_store import BatchingSqliteEventLogStorage
+from linkedin_assets.setting_rules import (
+    SETTINGS,
+    Cron,
+    FloatRange,
+    IntRange,
+    KeyPrefix,
+    setting,
+)
 from linkedin_assets.settings import (
     apply_local_defaults,
     current_environment,
@@ -137,3 +146,146 @@ def test_a_local_dagster_yaml_the_user_edited_is_never_touched(tmp_path: Path) -
     (tmp_path / "dagster.yaml").write_text(edited)
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
     assert (tmp_path / "dagster.yaml").read_text() == edited
+
+
+# --- Settings checked at load (issue 13, item 9) -------------------------------------------------
+
+BAD_SETTINGS = [
+    # (variable, value, what the one-line error must say)
+    ("LINKEDIN_MIN_DELAY_S", "nan", "is not a finite number; allowed: a number from 0 to 3600"),
+    ("LINKEDIN_MIN_DELAY_S", "inf", "is not a finite number"),
+    ("LINKEDIN_MIN_DELAY_S", "-1", "is out of range; allowed: a number from 0 to 3600"),
+    ("LINKEDIN_DELAY_JITTER", "1.5", "is out of range; allowed: a number from 0 to 1"),
+    (
+        "PROFILE_URL_SENSOR_INTERVAL_S",
+        "abc",
+        "is not a whole number; allowed: a whole number from 1 to 86400",
+    ),
+    ("PROFILE_URL_SENSOR_INTERVAL_S", "-5", "is out of range"),
+    ("PROFILE_RUN_BATCH_SIZE", "0", "is out of range; allowed: a whole number from 1 to 10000"),
+    ("PROFILE_INTAKE_MAX_LINES_PER_TICK", "0", "is out of range"),
+    ("AWS_MAX_ATTEMPTS", "abc", "is not a whole number"),
+    ("AWS_MAX_ATTEMPTS", "2.5", "is not a whole number"),
+    ("PROFILE_REFRESH_CRON", "61 * * * *", "is not a cron expression Dagster accepts"),
+    ("PROFILE_REFRESH_CRON", "every night", "is not a cron expression Dagster accepts"),
+    ("S3_SCREENSHOT_PREFIX", "../", "is not a usable S3 key prefix"),
+    (
+        "S3_PROFILE_TEXT_PREFIX",
+        "extracted/",
+        "is not a usable S3 key prefix: S3 prefix 'extracted/' is reserved",
+    ),
+    ("PROFILE_UPLOAD_WORKERS", "0", "is out of range"),
+    ("LINKEDIN_MAX_CONCURRENT_PAGES", "1e3", "is not a whole number"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "reason"), BAD_SETTINGS)
+def test_a_bad_setting_is_one_line_naming_variable_value_and_range(
+    name: str, value: str, reason: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        setting(name, {name: value})
+    message = str(caught.value)
+    assert message.startswith(f"{name}={value!r} {reason}")
+    assert "\n" not in message
+    # No chained traceback: the reason is the message, not an exception buried beneath it.
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+@pytest.mark.parametrize(("name", "value", "reason"), BAD_SETTINGS)
+def test_the_definitions_refuse_to_load_with_a_bad_setting(
+    name: str, value: str, reason: str
+) -> None:
+    from linkedin_assets.definitions import build_definitions
+
+    environ = {"S3_SCREENSHOT_BUCKET_NAME": "b", "DYNAMODB_PROFILE_TABLE": "t", name: value}
+    with pytest.raises(ConfigurationError, match=re.escape(f"{name}={value!r} {reason}")):
+        build_definitions("prod", environ)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("LINKEDIN_MIN_DELAY_S", " 2.5 ", 2.5),
+        ("LINKEDIN_MIN_DELAY_S", "0", 0.0),
+        ("LINKEDIN_DELAY_JITTER", "1", 1.0),
+        ("PROFILE_RUN_BATCH_SIZE", "1", 1),
+        ("PROFILE_RUN_BATCH_SIZE", "10000", 10_000),
+        ("PROFILE_URL_SENSOR_INTERVAL_S", "5", 5),
+        ("PROFILE_REFRESH_CRON", "0 3 * * *", "0 3 * * *"),
+        ("PROFILE_REFRESH_CRON", "@daily", "@daily"),
+        ("S3_SCREENSHOT_PREFIX", "shots", "shots/"),
+        ("AWS_MAX_ATTEMPTS", "", None),  # blank: the caller's default
+        ("AWS_MAX_ATTEMPTS", "   ", None),
+    ],
+)
+def test_good_settings_are_read(name: str, value: str, expected: object) -> None:
+    assert setting(name, {name: value}) == expected
+
+
+def test_an_unset_setting_is_none_and_an_unknown_one_is_a_programming_error() -> None:
+    assert setting("PROFILE_RUN_BATCH_SIZE", {}) is None
+    with pytest.raises(KeyError, match="NOT_A_SETTING has no rule"):
+        setting("NOT_A_SETTING", {"NOT_A_SETTING": "1"})
+
+
+def test_a_long_or_multiline_value_stays_one_short_line() -> None:
+    value = "1\n" + "x" * 5000
+    with pytest.raises(ConfigurationError) as caught:
+        setting("PROFILE_RUN_BATCH_SIZE", {"PROFILE_RUN_BATCH_SIZE": value})
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 300
+
+
+def test_every_kind_of_rule_is_a_pure_check() -> None:
+    assert IntRange(1, 3)("3") == 3
+    assert FloatRange(0, 1)("0.5") == 0.5
+    assert Cron()("*/5 * * * *") == "*/5 * * * *"
+    assert KeyPrefix()("/a/b") == "a/b/"
+    for rule, text in [
+        (IntRange(1, 3), "4"),
+        (FloatRange(0, 1), "nan"),
+        (Cron(), "x"),
+        (KeyPrefix(), "a/../b"),
+    ]:
+        with pytest.raises(ValueError):
+            rule(text)
+
+
+def test_every_number_the_resources_read_is_in_the_table() -> None:
+    # A setting added to build_resources without a rule fails here (and at load), not in a run.
+    from linkedin_assets.definitions import build_resources
+
+    seen: list[str] = []
+
+    class Recording(dict):
+        def get(self, name: str, default: object = None) -> object:
+            seen.append(name)
+            return super().get(name, default)
+
+    build_resources("prod", Recording(S3_SCREENSHOT_BUCKET_NAME="b", DYNAMODB_PROFILE_TABLE="t"))
+    numeric = {
+        n
+        for n in seen
+        if n.endswith(
+            (
+                "_S",
+                "_MB",
+                "_SIZE",
+                "_TICK",
+                "_DAYS",
+                "_ATTEMPTS",
+                "_PAGES",
+                "_BLOCKS",
+                "_JITTER",
+                "_WORKERS",
+                "_PREFIX",
+            )
+        )
+    }
+    assert numeric <= set(SETTINGS), numeric - set(SETTINGS)
+
+
+def test_every_checked_setting_is_documented_with_its_range() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
+    section = docs.split("## Checked at load", 1)[1].split("\n## ", 1)[0]
+    assert [name for name in SETTINGS if f"`{name}`" not in section] == []

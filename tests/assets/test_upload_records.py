@@ -1,0 +1,152 @@
+"""Upload records never overwrite another profile's document (issue 13, item 3), and records
+written under the earlier ``<id>-meta.json`` name are still read, audited and forgotten.
+
+Asset tier: moto's in-process mock behind the real object store and layout."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+
+from linkedin_assets.documents import build_document, content_sha256, serialise
+from linkedin_assets.forget import forget_profiles
+from linkedin_assets.profile_ids import profile_url
+from linkedin_assets.profile_json import (
+    check_intact,
+    load_published,
+    object_metadata,
+    publish,
+    read_upload_record,
+)
+from linkedin_assets.profile_store_audit import audit_findings, collect
+from linkedin_assets.resources.configured import ProfileStorage
+from linkedin_assets.resources.object_store import S3ObjectStore
+from linkedin_assets.resources.profile_index import DynamoDBIndexStore
+from linkedin_assets.storage_layout import StorageLayout
+from tests.conftest import BUCKET, TABLE
+
+JANE, JANE_META = "jane", "jane-meta"
+
+
+def storage(aws: dict[str, Any]) -> ProfileStorage:
+    return ProfileStorage(S3ObjectStore(aws["s3"]), StorageLayout(), BUCKET, BUCKET)
+
+
+def document(pid: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "name": pid.title(), "headline": "Analyst", "location": None, "about": None,
+        "current_company": None, "experience": [], "education": [], "skills": [],
+        "connections": None, "followers": None, "activity": [], "fulltext": pid,
+    }  # fmt: skip
+    return build_document(pid, profile_url(pid), fields, datetime(2026, 1, 1, tzinfo=UTC))  # type: ignore[arg-type]
+
+
+def test_two_profiles_whose_ids_differ_by_meta_keep_their_own_objects(aws: dict) -> None:
+    store = storage(aws)
+    publish(store, document(JANE_META), status="lead", index_table=TABLE)
+    publish(store, document(JANE), status="lead", index_table=TABLE)
+
+    # Before the fix jane's record was written to profiles/jane-meta.json, over jane-meta's
+    # document: its json_intact failed and it was never indexed.
+    for pid in (JANE, JANE_META):
+        outcome = check_intact(store, pid)
+        assert outcome.passed, f"{pid}: {outcome.description}"
+        stored, published = load_published(store, pid)
+        assert stored["profile_id"] == pid
+        assert published.meta.key == f"profiles/{pid}.meta.json"
+
+
+def legacy_record(aws: dict, pid: str) -> None:
+    """What an earlier version left: the document, and its record at ``<id>-meta.json``."""
+    doc = document(pid)
+    body = serialise(doc)
+    # The document as publish wrote it then (same metadata and fingerprint as now).
+    storage(aws).objects.put(
+        BUCKET, f"profiles/{pid}.json", body, content_type="application/json",
+        metadata=object_metadata(doc, "lead"), fingerprint=f"{content_sha256(doc)}:lead",
+    )  # fmt: skip
+    record = {
+        "profile_key": f"profiles/{pid}.json", "uploaded_at": "2025-01-01T00:00:00Z",
+        "size": len(body), "sha256": hashlib.sha256(body).hexdigest(), "etag": "",
+        "status": "lead", "index_key": {"table": TABLE, "profile_id": pid},
+    }  # fmt: skip
+    aws["s3"].put_object(
+        Bucket=BUCKET, Key=f"profiles/{pid}-meta.json", Body=json.dumps(record).encode(),
+        ContentType="application/json", ServerSideEncryption="AES256",
+        Metadata={"profile-id": pid},
+    )  # fmt: skip
+
+
+def test_a_record_under_the_earlier_name_is_still_read(aws: dict) -> None:
+    legacy_record(aws, JANE)
+    store = storage(aws)
+    assert check_intact(store, JANE).passed
+    _, published = load_published(store, JANE)
+    assert published.meta.key == "profiles/jane-meta.json"
+    assert published.uploaded_at == "2025-01-01T00:00:00Z"
+
+
+def test_republishing_moves_an_earlier_record_keeping_its_upload_time(aws: dict) -> None:
+    legacy_record(aws, JANE)
+    store = storage(aws)
+    _, published = publish(store, document(JANE), status="lead", index_table=TABLE)
+    assert published.document.outcome == "unchanged"
+    assert published.meta.key == "profiles/jane.meta.json"
+    # The content was uploaded then, not now.
+    assert published.uploaded_at == "2025-01-01T00:00:00Z"
+    assert read_upload_record(store, JANE)[0] == "profiles/jane.meta.json"
+    assert check_intact(store, JANE).passed
+
+
+def test_another_profiles_document_is_never_taken_for_a_record(aws: dict) -> None:
+    # jane-meta's document sits where jane's record used to; jane has no record at all.
+    store = storage(aws)
+    publish(store, document(JANE_META), status="lead", index_table=TABLE)
+    aws["s3"].put_object(
+        Bucket=BUCKET, Key="profiles/jane.json", Body=serialise(document(JANE)),
+        ContentType="application/json", ServerSideEncryption="AES256",
+    )  # fmt: skip
+    outcome = check_intact(store, JANE)
+    assert not outcome.passed
+    assert "profiles/jane.meta.json is missing" in outcome.description
+
+
+def test_the_audit_tells_an_earlier_record_from_a_document(aws: dict) -> None:
+    # jane-meta's document and joe's earlier record are both named <x>-meta.json.
+    store = storage(aws)
+    publish(store, document(JANE_META), status="lead", index_table=TABLE)
+    legacy_record(aws, "joe")
+    objects = collect(store)
+    assert set(objects["documents"]) == {"joe", JANE_META}
+    assert set(objects["metas"]) == {JANE_META}
+    assert set(objects["legacy_metas"]) == {"joe"}
+    findings = audit_findings(
+        **objects,
+        index_items={},
+        materialized=set(),
+        profile_key=store.layout.profile_key,
+    )
+    assert ("legacy_meta", "joe") in {(f.kind, f.profile_id) for f in findings}
+    assert "orphaned_meta" not in {f.kind for f in findings}
+
+
+def test_forget_takes_an_earlier_record_only_when_it_is_the_profiles_own(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    legacy_record(aws, "joe")
+    store = storage(aws)
+    publish(store, document(JANE_META), status="lead", index_table=TABLE)
+    index = DynamoDBIndexStore(aws["dynamodb"], TABLE)
+
+    [joe] = forget_profiles(instance, store, index, ["joe"], dry_run=True)
+    assert joe.s3_keys_deleted == [
+        f"s3://{BUCKET}/profiles/joe.json",
+        f"s3://{BUCKET}/profiles/joe-meta.json",
+    ]
+    # profiles/jane-meta.json is jane-meta's document, not a record of jane's.
+    [jane] = forget_profiles(instance, store, index, [JANE], dry_run=True)
+    assert jane.s3_keys_deleted == []
