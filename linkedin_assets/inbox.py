@@ -139,7 +139,7 @@ class _Lines:
         self._next = offset  # the next byte to fetch
         self._carry = b""  # an unfinished line from the last block
         self._long: tuple[bytes, int] | None = None  # an over-long line: its start, its length
-        self._pending_cr = False  # an over-long line ended at CR: drop an LF right after it
+        self._pending_cr = False  # that line ended at a CR: an LF right after it ends it too
         self._ahead: deque[_Line] = deque()
         self.offset = offset  # after the last popped line
         self.line = line
@@ -167,7 +167,7 @@ class _Lines:
         self._next += len(data)
         self.bytes_read += len(data)
         at_end = self._next >= self._size
-        if self._long is not None or self._pending_cr:
+        if self._long is not None:
             data = self._go_on_long(data, at_end)
         buffer = self._carry + data
         self._carry = b""
@@ -176,23 +176,27 @@ class _Lines:
             if i == len(pieces) - 1 and not at_end and not piece.endswith(b"\n"):
                 # Unfinished, or a CR whose LF may start the next block.
                 if len(piece) > MAX_LINE_BYTES:
-                    self._long, self._carry = (piece[:1024], len(piece)), b""
+                    ends_cr = piece.endswith(b"\r")
+                    self._long = (piece[:1024], len(piece) - ends_cr)
+                    self._pending_cr = ends_cr
                 else:
                     self._carry = piece
                 break
             self._emit(piece)
         if at_end and self._long is not None:
-            self._emit_long(0)
+            self._emit_long(1 if self._pending_cr else 0)
+            self._pending_cr = False
 
     def _go_on_long(self, data: bytes, at_end: bool) -> bytes:
         """Skip through an over-long line; return what follows its line break."""
-        if self._pending_cr:
+        assert self._long is not None
+        if self._pending_cr:  # the line ended at a CR, the last byte of the last block
             self._pending_cr = False
             if data.startswith(b"\n"):
-                self._line_start += 1
+                self._emit_long(2)
                 return data[1:]
+            self._emit_long(1)
             return data
-        assert self._long is not None
         ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
         if not ends:
             self._long = (self._long[0], self._long[1] + len(data))
@@ -203,7 +207,7 @@ class _Lines:
             self._emit_long(2)
             return data[cut + 2 :]
         if data[cut : cut + 1] == b"\r" and cut == len(data) - 1 and not at_end:
-            self._emit_long(1)
+            # Emitted with the next block: its end offset depends on whether an LF follows.
             self._pending_cr = True
             return b""
         self._emit_long(1)
@@ -348,13 +352,9 @@ def _csv_items(name: str, lines: _Lines, state: _State) -> Iterator[InboxEntry |
         url_at, status_at = state.columns
         url = row[url_at] if url_at < len(row) else ""
         status = row[status_at] if status_at is not None and status_at < len(row) else None
-        if spans > 1 and ("\n" in url or "\n" in (status or "")):
-            # A URL or a status never spans lines: this quote was opened by mistake.
+        reason = _runaway_quote(lines, first.number, spans, url, status, url_at)
+        if reason is not None:
             lines.pop()
-            reason = (
-                f"unbalanced quote: the quoted field opened on line {first.number} is not closed "
-                "on that line"
-            )
             yield Rejected(name, first.number, _shown(first.text), reason)
             continue
         for _ in range(spans):
@@ -363,6 +363,33 @@ def _csv_items(name: str, lines: _Lines, state: _State) -> Iterator[InboxEntry |
             yield None
             continue
         yield _entry(name, last.number, url, status)
+
+
+def _runaway_quote(
+    lines: _Lines, opened: int, spans: int, url: str, status: str | None, url_at: int
+) -> str | None:
+    """Why a record over several lines is a quote opened by mistake, or ``None`` for a real
+    multi-line note. A URL or a status never holds a line break, and a note does not swallow a
+    line that holds a profile URL of its own."""
+    if spans == 1:
+        return None
+    if "\n" in url or "\n" in (status or ""):
+        return (
+            f"unbalanced quote: the quoted field opened on line {opened} is not closed on that line"
+        )
+    for k in range(1, spans):
+        line = lines.peek(k)
+        assert line is not None
+        try:
+            cells = next(csv.reader([line.text]))  # not strict: what the line says on its own
+            profile_id_from_url(cells[url_at])
+        except (csv.Error, IndexError, StopIteration, ValueError):
+            continue
+        return (
+            f"unbalanced quote: the quoted field opened on line {opened} would swallow line "
+            f"{line.number}, which holds a profile URL of its own"
+        )
+    return None
 
 
 def _entry(name: str, line: int, url: str, status: str | None = None) -> InboxEntry | Rejected:
