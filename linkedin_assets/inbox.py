@@ -1,4 +1,4 @@
-"""Inbox files of profile URLs: reading them line by line from a byte offset, and parsing (pure).
+"""Inbox files of profile URLs: their records, rules and rejects, from a byte offset (pure).
 
 Files are ``.txt`` (one URL a line; blank lines and ``#`` comment lines ignored) or ``.csv`` with a
 header that has a ``url`` column and optionally a ``status`` column. A UTF-8 byte-order mark is
@@ -7,7 +7,7 @@ number, input and reason, and costs only itself:
 
 - a CSV quote left open costs only the line it opened on (a quoted field may run over at most
   ``MAX_RECORD_LINES`` lines, and never inside the ``url`` or ``status`` cell);
-- a line longer than ``MAX_LINE_BYTES`` is skipped without being held in memory;
+- a line longer than ``inbox_lines.MAX_LINE_BYTES`` is measured without being held in memory;
 - a file whose first ``FIRST_WINDOW`` bytes are not UTF-8 is another encoding and is rejected whole,
   once; a later line that is not UTF-8 is rejected alone.
 
@@ -22,12 +22,17 @@ import codecs
 import csv
 import io
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from linkedin_assets.errors import InvalidProfileUrl
 from linkedin_assets.inbox_cursor import InboxCursor, Position
+from linkedin_assets.inbox_lines import (
+    MAX_LINE_CHARS,
+    BlockReader,
+    PhysicalLines,
+    shortened,
+)
 from linkedin_assets.profile_ids import profile_id_from_url
 
 __all__ = [
@@ -47,23 +52,14 @@ __all__ = [
 ]
 
 SUFFIXES = (".txt", ".csv")
-MAX_LINE_CHARS = 4096
-# Lines longer than this are not decoded or kept, only measured: memory stays bounded.
-MAX_LINE_BYTES = 16 * 1024
 # A quoted CSV field (a note) may run over this many lines; a quote still open after it was
 # never meant to be closed there, and costs only the line it opened on.
 MAX_RECORD_LINES = 20
-# Bytes read from a source at a time (one ranged GET on S3).
-BLOCK_BYTES = 1024 * 1024
 # The start of a file that must be UTF-8 for the file to be read at all.
 FIRST_WINDOW = 64 * 1024
 STATUS_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 # A cell a spreadsheet would run as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-BOM = codecs.BOM_UTF8
-
-# (offset, length) -> the file's bytes from offset: ``length`` of them, fewer only at its end.
-BlockReader = Callable[[int, int], bytes]
 
 
 @dataclass(frozen=True)
@@ -118,139 +114,13 @@ def clean_status(raw: str | None) -> str | None:
     return status
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-@dataclass(frozen=True)
-class _Line:
-    number: int
-    end: int  # the byte offset after its line break
-    text: str  # without the line break; for a line with a problem, what may be shown of it
-    problem: str | None = None  # too long or not UTF-8: the line is rejected for it
-
-
-class _Lines:
-    """The physical lines of a file from a byte offset, read a block at a time, with look-ahead."""
-
-    def __init__(self, read: BlockReader, size: int, offset: int, line: int) -> None:
-        self._read = read
-        self._size = size
-        self._next = offset  # the next byte to fetch
-        self._carry = b""  # an unfinished line from the last block
-        self._long: tuple[bytes, int] | None = None  # an over-long line: its start, its length
-        self._pending_cr = False  # that line ended at a CR: an LF right after it ends it too
-        self._ahead: deque[_Line] = deque()
-        self.offset = offset  # after the last popped line
-        self.line = line
-        self._numbered = line
-        self._line_start = offset
-        self.bytes_read = 0
-
-    def peek(self, k: int = 0) -> _Line | None:
-        while len(self._ahead) <= k and self._next < self._size:
-            self._fetch()
-        return self._ahead[k] if k < len(self._ahead) else None
-
-    def pop(self) -> _Line:
-        line = self._ahead.popleft()
-        self.offset, self.line = line.end, line.number
-        return line
-
-    def at_end(self) -> bool:
-        return self.peek() is None
-
-    def _fetch(self) -> None:
-        data = self._read(self._next, min(BLOCK_BYTES, self._size - self._next))
-        if not data:  # shorter than listed: the file ended early
-            self._size = self._next
-        self._next += len(data)
-        self.bytes_read += len(data)
-        at_end = self._next >= self._size
-        if self._long is not None:
-            data = self._go_on_long(data, at_end)
-        buffer = self._carry + data
-        self._carry = b""
-        pieces = buffer.splitlines(keepends=True)
-        for i, piece in enumerate(pieces):
-            if i == len(pieces) - 1 and not at_end and not piece.endswith(b"\n"):
-                # Unfinished, or a CR whose LF may start the next block.
-                if len(piece) > MAX_LINE_BYTES:
-                    ends_cr = piece.endswith(b"\r")
-                    self._long = (piece[:1024], len(piece) - ends_cr)
-                    self._pending_cr = ends_cr
-                else:
-                    self._carry = piece
-                break
-            self._emit(piece)
-        if at_end and self._long is not None:
-            self._emit_long(1 if self._pending_cr else 0)
-            self._pending_cr = False
-
-    def _go_on_long(self, data: bytes, at_end: bool) -> bytes:
-        """Skip through an over-long line; return what follows its line break."""
-        assert self._long is not None
-        if self._pending_cr:  # the line ended at a CR, the last byte of the last block
-            self._pending_cr = False
-            if data.startswith(b"\n"):
-                self._emit_long(2)
-                return data[1:]
-            self._emit_long(1)
-            return data
-        ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
-        if not ends:
-            self._long = (self._long[0], self._long[1] + len(data))
-            return b""
-        cut = min(ends)
-        self._long = (self._long[0], self._long[1] + cut)
-        if data[cut : cut + 2] == b"\r\n":
-            self._emit_long(2)
-            return data[cut + 2 :]
-        if data[cut : cut + 1] == b"\r" and cut == len(data) - 1 and not at_end:
-            # Emitted with the next block: its end offset depends on whether an LF follows.
-            self._pending_cr = True
-            return b""
-        self._emit_long(1)
-        return data[cut + 1 :]
-
-    def _emit_long(self, ending: int) -> None:
-        assert self._long is not None
-        start, length = self._long
-        self._long = None
-        self._numbered += 1
-        end = self._line_start + length + ending
-        shown = _shown(start.decode("utf-8", errors="replace"))
-        problem = f"line is {length} bytes long (at most {MAX_LINE_CHARS} characters)"
-        self._ahead.append(_Line(self._numbered, end, shown, problem))
-        self._line_start = end
-
-    def _emit(self, piece: bytes) -> None:
-        self._numbered += 1
-        end = self._line_start + len(piece)
-        raw = piece.rstrip(b"\r\n") if piece.endswith((b"\n", b"\r")) else piece
-        if self._line_start == 0 and raw.startswith(BOM):
-            raw = raw[len(BOM) :]
-        if len(raw) > MAX_LINE_BYTES:
-            shown = _shown(raw[:1024].decode("utf-8", errors="replace"))
-            problem = f"line is {len(raw)} bytes long (at most {MAX_LINE_CHARS} characters)"
-            line = _Line(self._numbered, end, shown, problem)
-        else:
-            try:
-                line = _Line(self._numbered, end, raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                problem = f"line is not UTF-8 text ({exc.reason} at byte {exc.start} of the line)"
-                line = _Line(self._numbered, end, f"<{len(raw)} bytes>", problem)
-        self._ahead.append(line)
-        self._line_start = end
-
-
 @dataclass
 class _State:
     columns: tuple[int, int | None] | None
     ended: bool = False  # a bad CSV header: the rest of the file is not read
 
 
-def _txt_items(name: str, lines: _Lines) -> Iterator[InboxEntry | Rejected | None]:
+def _txt_items(name: str, lines: PhysicalLines) -> Iterator[InboxEntry | Rejected | None]:
     """An entry or reject per line, ``None`` for a line that is no input (blank, comment)."""
     while (line := lines.peek()) is not None:
         lines.pop()
@@ -261,7 +131,7 @@ def _txt_items(name: str, lines: _Lines) -> Iterator[InboxEntry | Rejected | Non
         yield _entry(name, line.number, stripped) if stripped and stripped[0] != "#" else None
 
 
-def _csv_record(lines: _Lines) -> tuple[list[str] | None, int, str | None]:
+def _csv_record(lines: PhysicalLines) -> tuple[list[str] | None, int, str | None]:
     """The next CSV record: ``(cells, lines it spans, None)``, or ``(None, 1, reason)`` to reject
     its first line alone."""
     first = lines.peek()
@@ -308,7 +178,7 @@ def _csv_record(lines: _Lines) -> tuple[list[str] | None, int, str | None]:
 
 def _header(name: str, number: int, row: list[str], state: _State) -> Rejected | None:
     header = [cell.strip().lower() for cell in row]
-    shown = _shown(",".join(row))
+    shown = shortened(",".join(row))
     if "url" not in header:
         return Rejected(name, number, shown, "CSV header has no 'url' column")
     # Taking the first or the last of two 'url' (or 'status') columns would be a silent guess.
@@ -321,7 +191,9 @@ def _header(name: str, number: int, row: list[str], state: _State) -> Rejected |
     return None
 
 
-def _csv_items(name: str, lines: _Lines, state: _State) -> Iterator[InboxEntry | Rejected | None]:
+def _csv_items(
+    name: str, lines: PhysicalLines, state: _State
+) -> Iterator[InboxEntry | Rejected | None]:
     while (first := lines.peek()) is not None:
         if first.problem:
             lines.pop()
@@ -334,7 +206,7 @@ def _csv_items(name: str, lines: _Lines, state: _State) -> Iterator[InboxEntry |
         row, spans, reason = _csv_record(lines)
         if row is None:
             lines.pop()
-            yield Rejected(name, first.number, _shown(first.text), reason or "")
+            yield Rejected(name, first.number, shortened(first.text), reason or "")
             continue
         if state.columns is None:
             for _ in range(spans):
@@ -355,7 +227,7 @@ def _csv_items(name: str, lines: _Lines, state: _State) -> Iterator[InboxEntry |
         reason = _runaway_quote(lines, first.number, spans, url, status, url_at)
         if reason is not None:
             lines.pop()
-            yield Rejected(name, first.number, _shown(first.text), reason)
+            yield Rejected(name, first.number, shortened(first.text), reason)
             continue
         for _ in range(spans):
             last = lines.pop()
@@ -366,7 +238,7 @@ def _csv_items(name: str, lines: _Lines, state: _State) -> Iterator[InboxEntry |
 
 
 def _runaway_quote(
-    lines: _Lines, opened: int, spans: int, url: str, status: str | None, url_at: int
+    lines: PhysicalLines, opened: int, spans: int, url: str, status: str | None, url_at: int
 ) -> str | None:
     """Why a record over several lines is a quote opened by mistake, or ``None`` for a real
     multi-line note. A URL or a status never holds a line break, and a note does not swallow a
@@ -393,7 +265,7 @@ def _runaway_quote(
 
 
 def _entry(name: str, line: int, url: str, status: str | None = None) -> InboxEntry | Rejected:
-    shown = _shown(url)
+    shown = shortened(url)
     if len(url) > MAX_LINE_CHARS:
         return Rejected(
             name, line, shown, f"line is {len(url)} characters long (at most {MAX_LINE_CHARS})"
@@ -449,7 +321,7 @@ def take_file(
             rejected = Rejected(name, 0, f"<{size} bytes>", reason)
             end = replace(position, offset=size, items=position.items + 1)
             return FileTake([rejected], end, True, bytes_read=min(size, FIRST_WINDOW))
-    lines = _Lines(read, size, position.offset, position.line)
+    lines = PhysicalLines(read, size, position.offset, position.line)
     state = _State(position.columns)
     is_csv = name.lower().endswith(".csv")
     produce = _csv_items(name, lines, state) if is_csv else _txt_items(name, lines)

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 import pytest
 
-from linkedin_assets import inbox
+from linkedin_assets import inbox_lines
 from linkedin_assets.inbox import (
     BlockReader,
     InboxCursor,
@@ -227,7 +227,7 @@ def test_reading_in_small_blocks_over_many_ticks_gives_what_one_read_gives(
 ) -> None:
     data = FILES[name]
     expected, _ = take_all(name, data, 10**9)
-    monkeypatch.setattr(inbox, "BLOCK_BYTES", block)
+    monkeypatch.setattr(inbox_lines, "BLOCK_BYTES", block)
     got, _ = take_all(name, data, max_lines)
     assert got == expected
 

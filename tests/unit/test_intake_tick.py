@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets import inbox
+from linkedin_assets import inbox_lines
 from linkedin_assets.errors import StorageError
 from linkedin_assets.inbox import FIRST_WINDOW, InboxCursor
 from linkedin_assets.intake_tick import take_in
@@ -87,7 +87,7 @@ def test_a_transient_read_error_leaves_the_file_for_the_next_tick(
     monkeypatch: pytest.MonkeyPatch, after: int
 ) -> None:
     # ``after``: the error comes on the first read, or after some blocks were read already.
-    monkeypatch.setattr(inbox, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(inbox_lines, "BLOCK_BYTES", 64)
     lines = b"".join(b"linkedin.com/in/member-%03d\n" % n for n in range(20))
     source = Failing({"a.txt": lines, "b.txt": b"linkedin.com/in/other-one\n"}, "a.txt", 1, after)
     tick = take_in(source, InboxCursor(), set(), 1000)
@@ -101,7 +101,7 @@ def test_a_transient_read_error_leaves_the_file_for_the_next_tick(
 def test_a_read_error_half_way_through_a_large_file_keeps_its_position(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(inbox, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(inbox_lines, "BLOCK_BYTES", 64)
     lines = b"".join(b"linkedin.com/in/member-%03d\n" % n for n in range(30))
     source = Failing({"a.txt": lines}, "a.txt", 0, 0)
     first = take_in(source, InboxCursor(), set(), 10)
@@ -115,7 +115,7 @@ def test_a_read_error_half_way_through_a_large_file_keeps_its_position(
 
 def test_each_tick_reads_only_what_it_takes(monkeypatch: pytest.MonkeyPatch) -> None:
     block = 4096
-    monkeypatch.setattr(inbox, "BLOCK_BYTES", block)
+    monkeypatch.setattr(inbox_lines, "BLOCK_BYTES", block)
     line = b"https://www.linkedin.com/in/member-%05d/?trk=public_profile_browsemap\n"
     data = b"".join(line % n for n in range(20_000))  # 1.4 MB
     source = MemoryInbox({"big.txt": data})
