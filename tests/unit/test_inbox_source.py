@@ -51,7 +51,7 @@ def test_a_symlinked_rejects_folder_is_refused(tmp_path: Path, inbox: Path) -> N
         LocalInbox(inbox).write_report("x.rejects.csv", "file,line,input,reason\n")
 
 
-def test_a_report_over_a_plain_file_replaces_it_with_owner_only_rights(inbox: Path) -> None:
+def test_a_report_over_a_plain_file_replaces_it_unreadable_to_others(inbox: Path) -> None:
     source = LocalInbox(inbox)
     where = source.write_report("a.txt.rejects.csv", "one\n")
     assert source.write_report("a.txt.rejects.csv", "two\n") == where
