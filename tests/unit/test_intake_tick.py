@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from linkedin_assets import inbox_lines
-from linkedin_assets.errors import StorageError
+from linkedin_assets.errors import ConfigurationError, StorageError
 from linkedin_assets.inbox import FIRST_WINDOW, InboxCursor
 from linkedin_assets.intake_tick import take_in
+from linkedin_assets.resources.configured import AutomationSettings
 from linkedin_assets.resources.inbox_source import InboxFileChanged, S3Inbox
 from tests.conftest import BUCKET
 from tests.unit.memory_inbox import MemoryInbox
@@ -169,3 +170,10 @@ def test_an_s3_inbox_file_is_taken_over_ticks_with_ranged_reads(aws: dict[str, A
     assert cursor.done == {
         "big.txt": S3Inbox(aws["s3"], BUCKET, "in/").listing().files["big.txt"].version
     }
+
+
+@pytest.mark.parametrize("value", [-1.0, float("nan"), float("inf")])
+def test_a_stability_window_that_is_not_a_number_of_seconds_is_refused(value: float) -> None:
+    settings = AutomationSettings(inbox="/tmp/inbox", stable_after_s=value)
+    with pytest.raises(ConfigurationError, match=r"^PROFILE_INTAKE_STABLE_AFTER_S=.* 0 or more$"):
+        settings.open_inbox()
