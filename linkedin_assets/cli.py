@@ -61,6 +61,9 @@ def add(urls: tuple[str, ...], files: tuple[str, ...], status: str | None) -> No
     Prints every accepted and rejected input with its reason, registers the good ones, and exits
     with status 1 if anything was rejected.
     """
+    if not urls and not files:
+        # Nothing to register is a mistake in the command, not a success (exit 2, with usage).
+        raise click.UsageError("give at least one profile URL or --file")
     from linkedin_assets.intake_command import run_add
 
     sys.exit(run_add(list(urls), list(files), status, Console(highlight=False, soft_wrap=True)))

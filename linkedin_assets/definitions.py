@@ -131,6 +131,7 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             base_url=var("LINKEDIN_BASE_URL", "https://www.linkedin.com"),
             batch_size=number("PROFILE_RUN_BATCH_SIZE", 200),
             max_lines_per_tick=number("PROFILE_INTAKE_MAX_LINES_PER_TICK", 50_000),
+            stable_after_s=fraction("PROFILE_INTAKE_STABLE_AFTER_S", 60.0),
             refresh_max_age_days=number("PROFILE_REFRESH_MAX_AGE_DAYS", 30),
             refresh_max_profiles_per_tick=number("PROFILE_REFRESH_MAX_PROFILES_PER_TICK", 2_000),
         ),

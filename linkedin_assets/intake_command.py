@@ -13,7 +13,7 @@ from rich.markup import escape
 from linkedin_assets import intake
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.errors import StorageError
-from linkedin_assets.inbox import InboxEntry, Rejected, clean_status, parse_file
+from linkedin_assets.inbox import InboxEntry, Rejected, clean_status, parse_file, shown_name
 from linkedin_assets.settings import (
     apply_local_defaults,
     current_environment,
@@ -42,7 +42,7 @@ def collect(
 
 
 def where(file: str, line: int) -> str:
-    return f"argument {line}" if file == ARGUMENTS else f"{file}:{line}"
+    return f"argument {line}" if file == ARGUMENTS else f"{shown_name(file)}:{line}"
 
 
 def run_add(urls: list[str], files: list[str], status: str | None, console: Console) -> int:

@@ -8,11 +8,12 @@ metadata and the index without a new capture.
 """
 
 import hashlib
+import logging
 
 import dagster as dg
 
 from linkedin_assets import intake
-from linkedin_assets.inbox import InboxCursor
+from linkedin_assets.inbox import InboxCursor, shown_name
 from linkedin_assets.intake_tick import IntakeTick, take_in
 from linkedin_assets.partitions import contiguous_ranges, profile_partitions, range_tags
 from linkedin_assets.pipeline import ALL_ASSETS, INDEX, JSON, profile_pipeline_job
@@ -58,6 +59,31 @@ def run_requests(
     return requests
 
 
+def log_tick(log: logging.Logger | dg.DagsterLogManager, tick: IntakeTick, stable_s: float) -> None:
+    """What the tick skipped, left for later or rejected. File names go through ``shown_name``:
+    a name with a line break must not forge a log line. Skipped files are named, never read."""
+    for name, reason in tick.skipped:
+        log.warning(f"inbox entry {shown_name(name)} {reason}")
+    for name, error in tick.retrying:
+        log.warning(f"{shown_name(name)} could not be read ({error}): left for the next tick")
+    for name in tick.waiting:
+        log.info(
+            f"{shown_name(name)} is not complete yet (no final line break): taken once it ends "
+            f"with one or has not changed for {stable_s:g} s"
+        )
+    for rejected in tick.rejected[:MAX_REJECTS_LOGGED]:
+        log.warning(
+            f"rejected {shown_name(rejected.file)}:{rejected.line} {rejected.input!r}: "
+            f"{rejected.reason}"
+        )
+    if len(tick.rejected) > MAX_REJECTS_LOGGED:
+        log.warning(f"… and {len(tick.rejected) - MAX_REJECTS_LOGGED} more rejected")
+    for name, where in tick.reports.items():
+        log.info(f"rejects of {shown_name(name)} written to {shown_name(where)}")
+    for name, error in tick.report_failures.items():
+        log.warning(f"rejects of {shown_name(name)} not written to a report: {error}")
+
+
 def build_intake_sensor(environ: dict[str, str], env: str) -> dg.SensorDefinition:
     interval = setting("PROFILE_URL_SENSOR_INTERVAL_S", environ) or DEFAULT_INTERVAL_S
 
@@ -78,16 +104,13 @@ def build_intake_sensor(environ: dict[str, str], env: str) -> dg.SensorDefinitio
             return dg.SkipReason("PROFILE_URL_INBOX is not set: there is no inbox to watch")
         order = list(context.instance.get_dynamic_partitions(profile_partitions.name))
         tick = take_in(
-            source, InboxCursor.load(context.cursor), set(order), automation.max_lines_per_tick
+            source,
+            InboxCursor.load(context.cursor),
+            set(order),
+            automation.max_lines_per_tick,
+            stable_after_s=automation.stable_after_s,
         )
-        for rejected in tick.rejected[:MAX_REJECTS_LOGGED]:
-            context.log.warning(
-                f"rejected {rejected.file}:{rejected.line} {rejected.input!r}: {rejected.reason}"
-            )
-        if len(tick.rejected) > MAX_REJECTS_LOGGED:
-            context.log.warning(f"… and {len(tick.rejected) - MAX_REJECTS_LOGGED} more rejected")
-        for name, where in tick.reports.items():
-            context.log.info(f"rejects of {name} written to {where}")
+        log_tick(context.log, tick, automation.stable_after_s)
         changed: list[str] = []
         if tick.statuses:
             index = profile_index_store.open()

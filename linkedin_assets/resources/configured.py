@@ -244,6 +244,11 @@ class AutomationSettings(dg.ConfigurableResource):
     max_lines_per_tick: int = Field(
         default=50_000, description="Inbox lines taken in per sensor tick; the rest waits."
     )
+    stable_after_s: float = Field(
+        default=60.0,
+        description="PROFILE_INTAKE_STABLE_AFTER_S: an inbox file without a final line break is "
+        "taken once it has not changed for this long (s); one with it, at once.",
+    )
     refresh_max_age_days: int = Field(
         default=30, description="Profiles older than this (days) are captured again."
     )
@@ -254,6 +259,11 @@ class AutomationSettings(dg.ConfigurableResource):
     def open_inbox(self) -> InboxSource | None:
         if not self.inbox:
             return None
+        if not 0 <= self.stable_after_s < float("inf"):  # also refuses nan
+            raise ConfigurationError(
+                f"PROFILE_INTAKE_STABLE_AFTER_S={self.stable_after_s} must be a number of "
+                "seconds, 0 or more"
+            )
         kind, where, prefix = parse_inbox_location(self.inbox)
         if kind == "local":
             return LocalInbox(Path(where))

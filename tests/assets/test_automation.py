@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pytest
 from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.intake_sensor import build_intake_sensor
@@ -179,3 +180,38 @@ def test_refresh_schedule_picks_missing_failed_and_stale(
     assert [r[0] for r in evaluate(instance, in_two_months, capped)] == [
         "gone-person"
     ]  # never indexed = oldest
+
+
+def test_a_file_name_cannot_forge_log_lines(
+    aws: dict, instance: dg.DagsterInstance, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    name = "leads\nFORGED - dagster - INFO - all profiles approved.txt"
+    (inbox / name).write_text("not-a-url\n")
+    (inbox / "x\x1b[2K.txt").symlink_to(tmp_path / "anywhere")
+    tick(instance, inbox)
+    logged = capfd.readouterr().err
+    assert repr(name) in logged and "'x\\x1b[2K.txt' not a regular file" in logged
+    assert not [line for line in logged.splitlines() if line.startswith("FORGED")]
+    assert "\x1b" not in logged
+
+
+def test_a_symlinked_inbox_file_and_report_are_neither_read_nor_written_through(
+    aws: dict, instance: dg.DagsterInstance, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    secret, victim = tmp_path / "session.json", tmp_path / "bashrc"
+    secret.write_text('{"cookies": [{"name": "li_at", "value": "AQEDAR-SECRET-COOKIE"}]}\n')
+    victim.write_text("original\n")
+    inbox = tmp_path / "inbox"
+    (inbox / "_rejects").mkdir(parents=True)
+    (inbox / "s.txt").symlink_to(secret)
+    (inbox / "_rejects" / "leads.txt.rejects.csv").symlink_to(victim)
+    (inbox / "leads.txt").write_text("$(touch${IFS}/tmp/PWNED)\n")
+    result = tick(instance, inbox)
+    assert victim.read_text() == "original\n" and added(result) == []
+    reports = [p.read_text() for p in (inbox / "_rejects").iterdir()]
+    assert len(reports) == 1 and "touch" in reports[0]
+    assert not any("SECRET" in text for text in reports)
+    logged = capfd.readouterr().err
+    assert "s.txt not a regular file (a symbolic link)" in logged and "SECRET" not in logged

@@ -1,11 +1,23 @@
+import csv
+import io
+import json
+from dataclasses import asdict
+
 import pytest
 
+from linkedin_assets import inbox_lines
 from linkedin_assets.inbox import (
+    BlockReader,
     InboxCursor,
+    InboxEntry,
+    Position,
+    Rejected,
     clean_status,
     is_inbox_file,
     parse_file,
     rejects_csv,
+    shown_name,
+    take_file,
 )
 
 
@@ -122,18 +134,132 @@ def test_rejects_report_neutralises_formulas() -> None:
     assert "'=HYPERLINK" in report
 
 
-def test_cursor_reads_new_and_changed_files_and_resumes_partial_ones() -> None:
+def test_cursor_keeps_positions_and_forgets_missing_files() -> None:
     cursor = InboxCursor()
-    listing = {"b.txt": "v1", "a.txt": "v1"}
-    assert cursor.to_read(listing) == [("a.txt", "v1", 0), ("b.txt", "v1", 0)]
     cursor.finish("a.txt", "v1")
-    cursor.stop_at("b.txt", "v1", 500)
-    cursor = InboxCursor.load(cursor.dump())
-    assert cursor.to_read(listing) == [("b.txt", "v1", 500)]
-    assert cursor.to_read({"a.txt": "v2", "b.txt": "v2"}) == [
-        ("a.txt", "v2", 0),
-        ("b.txt", "v2", 0),
+    cursor.stop_at("b.csv", Position("v1", offset=1234, line=50, items=49, columns=(1, None)))
+    cursor.waiting["c.txt"] = ("v1", 100.5)
+    cursor.skipped["d.txt"] = "not a regular file (a FIFO): skipped, never read"
+    loaded = InboxCursor.load(cursor.dump())
+    assert loaded == cursor
+    assert loaded.position("b.csv", "v1") == Position("v1", 1234, 50, 49, (1, None))
+    assert loaded.position("b.csv", "v2") is None  # changed: read again from the start
+    loaded.forget_missing({"b.csv"})
+    assert (loaded.done, loaded.waiting, loaded.skipped) == ({}, {}, {})
+    assert list(loaded.partial) == ["b.csv"]
+    assert InboxCursor.load(None) == InboxCursor()
+
+
+def test_a_format_1_cursor_goes_on_after_the_line_it_stopped_at() -> None:
+    # What a deployed sensor holds from before byte offsets: [version, line].
+    old = json.dumps({"done": {"a.txt": "v9"}, "partial": {"b.csv": ["v1", 6]}})
+    cursor = InboxCursor.load(old)
+    data = b"url,status\n" + b"".join(b"linkedin.com/in/person-%03d,\n" % n for n in range(10))
+    position = cursor.position("b.csv", "v1")
+    assert position is not None and cursor.done == {"a.txt": "v9"}
+    taken = take_file("b.csv", reader(data), len(data), position, max_lines=4, max_bytes=10**6)
+    position = Position.from_json(json.loads(json.dumps(asdict(taken.position))))
+    rest = take_file("b.csv", reader(data), len(data), position, max_lines=100, max_bytes=10**6)
+    got = [item.profile_id for item in [*taken.items, *rest.items]]  # type: ignore[union-attr]
+    assert got == [f"person-{n:03d}" for n in range(5, 10)]  # line 6 was person-004
+    assert rest.finished and not [i for i in rest.items if isinstance(i, Rejected)]
+
+
+def reader(data: bytes) -> BlockReader:
+    return lambda offset, length: data[offset : offset + length]
+
+
+def test_rejects_report_neutralises_the_file_name_too() -> None:
+    # Whoever drops a file chooses its name: "=cmd|' /C calc'!A0.txt" is a formula in Excel.
+    report = rejects_csv([Rejected("=cmd|' /C calc'!A0.txt", 2, "x", "malformed host 'x'")])
+    [row] = list(csv.reader(io.StringIO(report)))[1:]
+    assert row[0] == "'=cmd|' /C calc'!A0.txt"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("leads.txt", "leads.txt"), ("a b.csv", "a b.csv"), ("a\nb.txt", "'a\\nb.txt'"),
+     ("x\x1b[31m.txt", "'x\\x1b[31m.txt'"), ("a\u2028b.txt", "'a\\u2028b.txt'")],
+)  # fmt: skip
+def test_file_names_are_shown_on_one_line(name: str, shown: str) -> None:
+    assert shown_name(name) == shown and "\n" not in shown_name(name)
+
+
+# Files whose reading must not depend on where blocks or ticks cut them.
+LONG = b"https://www.linkedin.com/in/" + b"a" * 40_000
+FILES: dict[str, bytes] = {
+    "lf.txt": b"# leads\nlinkedin.com/in/ada-l\n\nnot a url\nlinkedin.com/in/alan-t\n",
+    "crlf.txt": b"\xef\xbb\xbflinkedin.com/in/ada-l\r\n\r\nlinkedin.com/in/alan-t\r\nx\r\n",
+    "cr.txt": b"linkedin.com/in/ada-l\rnope\r\rlinkedin.com/in/alan-t\r",
+    "mixed.txt": b"linkedin.com/in/ada-l\r\nlinkedin.com/in/bob-b\rlinkedin.com/in/cy-c\nlast/in/x",
+    "long.txt": b"linkedin.com/in/ada-l\n" + LONG + b"\r\n" + LONG + b"\rlinkedin.com/in/alan-t\n",
+    "long-end.txt": b"linkedin.com/in/ada-l\n" + LONG,
+    "cr.csv": b"\xef\xbb\xbfURL,Status\rlinkedin.com/in/ada-l,possible\r,x\rlinkedin.com/in/alan-t,\r",
+    "notes.csv": (
+        b'url,status,note\r\nlinkedin.com/in/ada-l,possible,"two\r\nlines"\r\n'
+        b'"linkedin.com/in/bob-b,possible\r\nlinkedin.com/in/cy-c,,"a ""q"" note"\r\n'
+        b"linkedin.com/in/dee-d,qualified,\r\n"
+    ),
+    "bad-utf8.txt": b"linkedin.com/in/ada-l\n" * 7000 + b"linkedin.com/in/j\xfcrgen\nlinkedin.com/in/zed-z\n",
+}  # fmt: skip
+
+
+def take_all(name: str, data: bytes, max_lines: int) -> tuple[list[object], int]:
+    items: list[object] = []
+    position, ticks = Position("v1"), 0
+    while True:
+        ticks += 1
+        taken = take_file(name, reader(data), len(data), position, max_lines=max_lines,
+                          max_bytes=10**9)  # fmt: skip
+        items += taken.items
+        # Through the cursor's JSON, as between two sensor ticks.
+        position = Position.from_json(json.loads(json.dumps(asdict(taken.position))))
+        if taken.finished:
+            return items, ticks
+        assert ticks < 20_000
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+@pytest.mark.parametrize(("block", "max_lines"), [(1, 1), (2, 3), (3, 1000), (7, 2), (64, 5)])
+def test_reading_in_small_blocks_over_many_ticks_gives_what_one_read_gives(
+    monkeypatch: pytest.MonkeyPatch, name: str, block: int, max_lines: int
+) -> None:
+    data = FILES[name]
+    expected, _ = take_all(name, data, 10**9)
+    monkeypatch.setattr(inbox_lines, "BLOCK_BYTES", block)
+    got, _ = take_all(name, data, max_lines)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("cr.txt", [(1, "ada-l"), (2, "nope"), (4, "alan-t")]),
+        ("crlf.txt", [(1, "ada-l"), (3, "alan-t"), (4, "x")]),
+        ("mixed.txt", [(1, "ada-l"), (2, "bob-b"), (3, "cy-c"), (4, "host 'last'")]),
+        ("long.txt", [(1, "ada-l"), (2, "40028 bytes"), (3, "40028 bytes"), (4, "alan-t")]),
+        ("long-end.txt", [(1, "ada-l"), (2, "40028 bytes")]),
+        ("cr.csv", [(2, "ada-l"), (3, "empty"), (4, "alan-t")]),
+        ("notes.csv", [(3, "ada-l"), (4, "unbalanced quote"), (5, "cy-c"), (6, "dee-d")]),
+        ("bad-utf8.txt", [(7001, "not UTF-8"), (7002, "zed-z")]),
+    ],
+)
+def test_line_endings_long_lines_and_late_bad_bytes_cost_only_their_line(
+    name: str, expected: list[tuple[int, str]]
+) -> None:
+    items, _ = take_all(name, FILES[name], 10**9)
+    shown = [
+        (i.line, i.profile_id if isinstance(i, InboxEntry) else i.reason)  # type: ignore[attr-defined]
+        for i in items
     ]
-    cursor.forget_missing({"b.txt": "v1"})
-    assert "a.txt" not in cursor.done
-    assert InboxCursor.load(None).dump() == InboxCursor().dump()
+    tail = shown[-len(expected) :] if name == "bad-utf8.txt" else shown
+    assert len(tail) == len(expected)
+    for (line, what), (want_line, want) in zip(tail, expected, strict=True):
+        assert line == want_line and want in what, (line, what)
+
+
+def test_a_file_whose_start_is_not_utf8_is_rejected_whole_once() -> None:
+    data = "linkedin.com/in/ada-l\n".encode("utf-16")
+    items, ticks = take_all("u16.txt", data, 1)
+    assert ticks == 1 and [(i.line, "not UTF-8" in i.reason) for i in items] == [(0, True)]  # type: ignore[attr-defined]
