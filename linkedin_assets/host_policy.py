@@ -142,6 +142,24 @@ def refusal(url: str, site: str, policy: HostPolicy) -> str | None:
     return f"{target} is not the site nor on {ALLOWED_HOSTS_VARIABLE}"
 
 
+def resolver_rules(site: str, policy: HostPolicy) -> str:
+    """Chromium's ``--host-resolver-rules`` that let only the site's and the allow-list's hosts
+    resolve: every other name *and IP literal* fails with ``ERR_NAME_NOT_RESOLVED``.
+
+    Playwright's route never sees a redirect's next hop, nor a worker's request; Chromium's own
+    resolver does. Ports are not told apart here (the route and the final-URL check do that),
+    and internal hosts are left out unless the policy allows them.
+    """
+    hosts: list[str] = []
+    site_origin = origin_of(site)
+    candidates = [site_origin.host] if site_origin is not None else []
+    candidates += [entry.host for entry in policy.allowed]
+    for host in candidates:
+        if (policy.internal_allowed or not is_internal_host(host)) and host not in hosts:
+            hosts.append(host)
+    return ", ".join(["MAP * ~NOTFOUND", *(f"EXCLUDE {host}" for host in hosts)])
+
+
 def parse_allowed_hosts(raw: str, variable: str = ALLOWED_HOSTS_VARIABLE) -> tuple[HostEntry, ...]:
     """Entries separated by commas or spaces: ``host``, ``host:port``, ``*.suffix``, ``[::1]:80``.
 

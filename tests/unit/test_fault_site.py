@@ -17,6 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from linkedin_assets.errors import CaptureError
 from linkedin_assets.extraction import classify_page, extract_profile
+from linkedin_assets.host_policy import HostPolicy
 from linkedin_assets.profile_ids import validate_profile_id
 from linkedin_assets.resources.browser import ChromiumSession, open_browser
 from linkedin_assets.sample_site import SampleSite, load_sample_profiles
@@ -33,6 +34,8 @@ from linkedin_assets.testing.fault_site import (
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 TIMEOUT_S = 5.0
 OK = [p for p in load_sample_profiles() if p.outcome == "ok"]
+# The sites here are on loopback, as in local.
+LOCAL = HostPolicy(internal_allowed=True)
 NORMAL = next(p for p in OK if p.era == "logged_out_2023")
 
 
@@ -70,7 +73,7 @@ def fault_site(sample_site: SampleSite) -> Iterator[FaultSite]:
 def session() -> Iterator[ChromiumSession]:
     # One browser per test: Playwright's sync API allows one at a time per thread, and the crash
     # test needs its own with a longer timeout. A launch costs about a second.
-    with open_browser(chromium_executable=CHROMIUM, timeout_s=TIMEOUT_S) as browser:
+    with open_browser(chromium_executable=CHROMIUM, timeout_s=TIMEOUT_S, policy=LOCAL) as browser:
         yield browser
 
 
@@ -157,7 +160,7 @@ def test_never_loads_times_out_in_chromium(fault_site: FaultSite, session: Chrom
 @pytest.mark.integration
 def test_crashed_tab_is_reported_and_the_context_carries_on(fault_site: FaultSite) -> None:
     # The crash takes 4-12 s (the renderer must fill V8's heap first): more than TIMEOUT_S.
-    with open_browser(chromium_executable=CHROMIUM, timeout_s=30) as patient:
+    with open_browser(chromium_executable=CHROMIUM, timeout_s=30, policy=LOCAL) as patient:
         started = time.monotonic()
         with pytest.raises(CaptureError, match="Page crashed") as caught:
             patient.capture_profile(FAULT_CRASHES_TAB, fault_site.base_url)
