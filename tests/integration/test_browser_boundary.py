@@ -38,6 +38,7 @@ CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 LOCAL = HostPolicy(internal_allowed=True)  # as in local: the site is on loopback
 OK = [p for p in load_sample_profiles() if p.outcome == "ok"]
 NORMAL = next(p for p in OK if p.era == "logged_out_2023")
+OK_IDS = [p.profile_id for p in OK]
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +168,13 @@ def _screenshot_metadata(instance: dg.DagsterInstance, pid: str) -> dict[str, ob
 def test_local_run_refuses_and_blocks_with_the_reason_and_goes_on(tmp_path: Path) -> None:
     environ = stack_environment(tmp_path)
     site_port, fault_port = free_port(), int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
-    ids = [OK[0], FAULT_REACHES_OTHER_HOST, FAULT_REDIRECTS_OFF_SITE, FAULT_TALL_PAGE, OK[1]]
+    ids = [
+        OK_IDS[0],
+        FAULT_REACHES_OTHER_HOST,
+        FAULT_REDIRECTS_OFF_SITE,
+        FAULT_TALL_PAGE,
+        OK_IDS[1],
+    ]
     with (
         StandIn("127.0.0.2") as other,
         SampleSite(port=site_port) as site,
@@ -177,9 +184,9 @@ def test_local_run_refuses_and_blocks_with_the_reason_and_goes_on(tmp_path: Path
     ):
         instance, _, rows = batched_run(ids)
         reached = _screenshot_metadata(instance, FAULT_REACHES_OTHER_HOST)
+        host = other.url.removeprefix("http://")
     assert other.paths == []
-    host = other.url.removeprefix("http://")
-    for pid in (OK[0], OK[1]):
+    for pid in (OK_IDS[0], OK_IDS[1]):
         assert rows[pid].failure is None and len(rows[pid].materialized) == 4
     assert reached["refused_requests"] >= 2 and host in str(reached["refused_hosts"])
     blocked = rows[FAULT_REDIRECTS_OFF_SITE].failure
