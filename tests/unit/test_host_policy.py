@@ -12,6 +12,7 @@ from linkedin_assets.host_policy import (
     is_internal_host,
     parse_allowed_hosts,
     refusal,
+    resolver_rules,
 )
 
 LINKEDIN = "https://www.linkedin.com"
@@ -148,3 +149,19 @@ def test_bad_entries_are_refused_naming_the_variable_and_entry(raw: str, words: 
     message = str(caught.value)
     assert message.startswith("LINKEDIN_ALLOWED_HOSTS: entry ") and repr(raw) in message
     assert words in message and "\n" not in message
+
+
+def test_resolver_rules_let_only_the_site_and_the_list_resolve() -> None:
+    assert resolver_rules(LINKEDIN, DEPLOYED) == (
+        "MAP * ~NOTFOUND, EXCLUDE www.linkedin.com, EXCLUDE *.licdn.com, "
+        "EXCLUDE platform.linkedin.com"
+    )
+    listed = HostPolicy(parse_allowed_hosts("127.0.0.3:9000 static.licdn.com"))
+    # Outside local an internal entry never resolves; in local it does.
+    assert resolver_rules(LINKEDIN, listed) == (
+        "MAP * ~NOTFOUND, EXCLUDE www.linkedin.com, EXCLUDE static.licdn.com"
+    )
+    local = HostPolicy(listed.allowed, internal_allowed=True)
+    assert resolver_rules(LOCAL_SITE, local) == (
+        "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.3, EXCLUDE static.licdn.com"
+    )
