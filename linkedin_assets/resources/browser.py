@@ -213,6 +213,7 @@ class ChromiumSession:
         self._visits: dict[Page, _Visit] = {}
         self._closing: set[Page] = set()
         self.popups_closed = 0
+        self.unattributed_refusals = 0
 
     async def guard(self) -> None:
         """Put the boundary on the context: every request and WebSocket, and every new page."""
@@ -256,9 +257,11 @@ class ChromiumSession:
         if any(refusal(socket.url, site, self._policy) is None for site in sites):
             socket.connect_to_server()
             return
-        for visit in self._visits.values():
-            visit.refuse(socket.url, "WebSocket refused", leaving=False)
-            break
+        # Counted against the load in progress when there is only one to blame.
+        if len(self._visits) == 1:
+            next(iter(self._visits.values())).refuse(socket.url, "WebSocket", leaving=False)
+        else:
+            self.unattributed_refusals += 1
         with contextlib.suppress(PlaywrightError):
             await socket.close(code=1008, reason="refused by the capture's host allow-list")
 

@@ -6,6 +6,7 @@ point is that the browser never sends one. Nothing here targets a non-loopback a
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -74,8 +75,6 @@ def session(fault_site: FaultSite) -> Iterator[ChromiumSession]:
 
 def test_the_stand_in_answers_when_asked_directly(stand_in: StandIn) -> None:
     # Without this, "nothing reached it" below could mean it was never listening.
-    import urllib.request
-
     with urllib.request.urlopen(f"{stand_in.url}/latest/meta-data/", timeout=5) as answer:
         assert answer.read().decode() == SECRET
     assert stand_in.paths == ["/latest/meta-data/"]

@@ -22,13 +22,17 @@ from linkedin_assets.profile_ids import validate_profile_id
 from linkedin_assets.resources.browser import ChromiumSession, open_browser
 from linkedin_assets.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.testing.fault_site import (
+    BOUNDARY_FAULT_IDS,
     FAULT_CRASHES_TAB,
     FAULT_HUGE_PAGE,
     FAULT_IDS,
     FAULT_NEVER_LOADS,
+    FAULT_REACHES_OTHER_HOST,
     FAULT_REDIRECT_LOOP,
+    FAULT_REDIRECTS_OFF_SITE,
     HUGE_PAGE_BYTES,
     FaultSite,
+    StandIn,
 )
 
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -94,6 +98,28 @@ def test_refuses_non_loopback_addresses(host: str) -> None:
         FaultSite(f"http://{host}:8088")
     with pytest.raises(ValueError, match="loopback"):
         FaultSite("http://127.0.0.1:8088", host=host)
+    with pytest.raises(ValueError, match="other_host .* is not a loopback address"):
+        FaultSite("http://127.0.0.1:8088", other_host=f"http://{host}:9")
+    with pytest.raises(ValueError, match="loopback"):
+        StandIn(host)
+
+
+def test_boundary_faults_are_valid_profile_ids_and_distinct() -> None:
+    assert len(set(BOUNDARY_FAULT_IDS) | set(FAULT_IDS)) == 9
+    for fault_id in BOUNDARY_FAULT_IDS:
+        assert validate_profile_id(fault_id) == fault_id
+
+
+def test_redirects_off_site_points_at_the_other_host(sample_site: SampleSite) -> None:
+    with FaultSite(sample_site.base_url, other_host="http://127.0.0.2:9/") as site:
+        status, headers, _ = fetch(f"{site.base_url}/in/{FAULT_REDIRECTS_OFF_SITE}/")
+        assert (status, headers["Location"]) == (
+            302,
+            f"http://127.0.0.2:9/in/{FAULT_REDIRECTS_OFF_SITE}/",
+        )
+        status, _, body = fetch(f"{site.base_url}/in/{FAULT_REACHES_OTHER_HOST}/")
+        assert status == 200 and b'"http://127.0.0.2:9"' in body and b"Reaches Other Host" in body
+        assert site.stats()["faults"] == {FAULT_REDIRECTS_OFF_SITE: 1, FAULT_REACHES_OTHER_HOST: 1}
 
 
 def test_relays_everything_else_unchanged(sample_site: SampleSite, fault_site: FaultSite) -> None:
