@@ -14,10 +14,12 @@ from typing import Any
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
+from linkedin_assets.host_policy import DEFAULT_ALLOWED_HOSTS
 from linkedin_assets.intake_sensor import build_intake_sensor
 from linkedin_assets.pipeline import profile_checks_job, profile_pipeline, profile_pipeline_job
 from linkedin_assets.profile_store_audit import profile_store_audit
 from linkedin_assets.refresh_schedule import build_refresh_schedule
+from linkedin_assets.resources.browser import MAX_SCREENSHOT_MB, MAX_SCREENSHOT_PIXELS
 from linkedin_assets.resources.configured import (
     AutomationSettings,
     BrowserResource,
@@ -102,6 +104,12 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             max_concurrent_pages=number("LINKEDIN_MAX_CONCURRENT_PAGES", None if local else 2),
             min_delay_s=fraction("LINKEDIN_MIN_DELAY_S", 0.0 if local else 2.0),
             delay_jitter=fraction("LINKEDIN_DELAY_JITTER", 0.5),
+            # The browser's boundary: the site plus LINKEDIN_ALLOWED_HOSTS; internal addresses
+            # only in local, where the sample site is on loopback (docs/security.md).
+            allowed_hosts=var("LINKEDIN_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS),
+            internal_addresses_allowed=local,
+            max_screenshot_pixels=number("LINKEDIN_MAX_SCREENSHOT_PIXELS", MAX_SCREENSHOT_PIXELS),
+            max_screenshot_mb=number("LINKEDIN_MAX_SCREENSHOT_MB", MAX_SCREENSHOT_MB),
         ),
         "profile_storage": ProfileStorageResource(
             s3=s3,

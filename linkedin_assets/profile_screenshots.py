@@ -54,7 +54,14 @@ def capture_manifest(capture: ProfileCapture) -> dict[str, Any]:
     def page(p: PageCapture | None) -> dict[str, Any] | None:
         if p is None:
             return None
-        return {"requested_url": p.requested_url, "final_url": p.final_url, "status": p.status}
+        return {
+            "requested_url": p.requested_url,
+            "final_url": p.final_url,
+            "status": p.status,
+            "refused_requests": p.refused_requests,
+            "refused_hosts": list(p.refused_hosts),
+            "popups_closed": p.popups_closed,
+        }
 
     return {
         "profile_id": capture.profile_id,
@@ -142,6 +149,8 @@ def materialization_metadata(
     storage: ProfileStorage, capture: ProfileCapture, puts: dict[str, PutResult]
 ) -> dict[str, Any]:
     png = puts["profile_png"]
+    pages = [p for p in (capture.profile, capture.activity) if p is not None]
+    refused_hosts = list(dict.fromkeys(host for p in pages for host in p.refused_hosts))
     return {
         "s3_key": png.key,
         "s3_url": png.url,
@@ -153,6 +162,10 @@ def materialization_metadata(
         if all(put.outcome == "unchanged" for name, put in puts.items() if name.endswith("_png"))
         else "uploaded",
         "captured_at": capture.captured_at,
+        # The browser's boundary at work (docs/security.md): what the pages tried and were denied.
+        "refused_requests": sum(p.refused_requests for p in pages),
+        "refused_hosts": ", ".join(refused_hosts),
+        "popups_closed": sum(p.popups_closed for p in pages),
     }
 
 

@@ -4,6 +4,12 @@ One browser (and one context) serves every partition of a run, with a bounded nu
 at once; each page load gets a fresh page so a crashed tab fails only its own profile. Playwright
 errors are translated to ``CaptureError``s here.
 The signed-in session file (``LINKEDIN_STORAGE_STATE``) is handed to Playwright and never logged.
+
+The browser has a boundary (docs/security.md, "Browser boundary"): every request of every page goes
+through one ``context.route`` that lets a page reach its own site and the allow-list only
+(``host_policy``); a page whose main frame goes anywhere else fails its profile as blocked;
+popups are closed at once and never screenshotted; a screenshot over the pixel or byte cap fails
+its profile. What was refused is counted in the capture, so the materialization shows it.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import math
 import os
 import random
 import shutil
@@ -18,10 +25,19 @@ import threading
 import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    WebSocketRoute,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 
 from linkedin_assets.documents import utc_timestamp
@@ -33,15 +49,31 @@ from linkedin_assets.errors import (
     RateLimited,
 )
 from linkedin_assets.extraction import classify_page
+from linkedin_assets.host_policy import HostPolicy, origin_of, refusal, resolver_rules
 from linkedin_assets.profile_ids import profile_url
 
 MAX_PAGE_BYTES = 8_000_000
+# A full LinkedIn profile is about 1280 × 8,000 px (10 MP) and a few MB of PNG; 25 MP of noise
+# would already be a 100 MB bitmap in the renderer (issue 13: an 8 KB page made two 77 MB PNGs).
+MAX_SCREENSHOT_PIXELS = 25_000_000
+MAX_SCREENSHOT_MB = 20
+MAX_SCREENSHOT_BYTES = MAX_SCREENSHOT_MB * 1_000_000
+# The metadata shows the first few refused hosts; the count says how many requests in all.
+REFUSED_HOSTS_SHOWN = 5
 LAUNCH_TIMEOUT_S = 60.0
 T = TypeVar("T")
 
 
 class PageTooLarge(Exception):
     """A page over the size limit (internal to this module; surfaces as a ``CaptureError``)."""
+
+
+class ScreenshotTooLarge(PageTooLarge):
+    """A screenshot over the pixel or byte cap (surfaces as a ``CaptureError``)."""
+
+
+class LeftSite(Exception):
+    """The page's main frame went off the site (internal; surfaces as ``ProfileBlocked``)."""
 
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -54,6 +86,8 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # WebRTC's ICE would reach addresses over UDP, which no route sees: no UDP without a proxy.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 VERDICT_ERRORS: dict[str, type[CaptureError]] = {
     "not_found": ProfileNotFound,
@@ -69,6 +103,9 @@ class PageCapture:
     status: int
     html: str
     png: bytes
+    refused_requests: int = 0
+    refused_hosts: tuple[str, ...] = ()
+    popups_closed: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +119,26 @@ class ProfileCapture:
 
 class ProfileBrowser(Protocol):
     def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture: ...
+
+
+@dataclass
+class _Visit:
+    """One page load in progress: its site, and what it ran into at the boundary."""
+
+    site: str
+    refused: int = 0
+    refused_hosts: list[str] = field(default_factory=list)
+    popups: int = 0
+    left_site: str | None = None
+
+    def refuse(self, url: str, reason: str, leaving: bool) -> None:
+        self.refused += 1
+        where = origin_of(url)
+        host = str(where) if where is not None else url.split(":", 1)[0] + ":"
+        if host not in self.refused_hosts and len(self.refused_hosts) < REFUSED_HOSTS_SHOWN:
+            self.refused_hosts.append(host)
+        if leaving and self.left_site is None:
+            self.left_site = f"the page left the site: {reason}"
 
 
 def activity_url(profile_id: str, base_url: str) -> str:
@@ -127,6 +184,9 @@ class ChromiumSession:
         max_pages: int = 1,
         min_delay_s: float = 0.0,
         jitter: float = 0.0,
+        policy: HostPolicy | None = None,
+        max_screenshot_pixels: int = MAX_SCREENSHOT_PIXELS,
+        max_screenshot_bytes: int = MAX_SCREENSHOT_BYTES,
     ) -> None:
         self._loop = loop
         self._context = context
@@ -145,6 +205,131 @@ class ChromiumSession:
         self._next_start = 0.0
         self.pages_open = 0
         self.peak_pages_open = 0
+        self._policy = policy or HostPolicy()
+        self._max_pixels = max_screenshot_pixels
+        self._max_png_bytes = max_screenshot_bytes
+        # The page loads in progress, by page: a request of any other page (a popup, an idle
+        # page) is refused, so a popup never loads anything even before it is closed.
+        self._visits: dict[Page, _Visit] = {}
+        self._closing: set[Page] = set()
+        self.popups_closed = 0
+        self.unattributed_refusals = 0
+
+    async def guard(self) -> None:
+        """Put the boundary on the context: every request and WebSocket, and every new page."""
+        await self._context.route("**/*", self._route)
+        await self._context.route_web_socket(lambda url: True, self._route_socket)
+        self._context.on("request", self._on_request)
+        self._context.on("page", self._on_page)
+
+    async def _route(self, route: Route) -> None:
+        request = route.request
+        visit, _ = self._visit_of(request)
+        allowed = visit is not None and refusal(request.url, visit.site, self._policy) is None
+        # A page that closed meanwhile cannot take an answer; its request is gone anyway.
+        with contextlib.suppress(PlaywrightError):
+            if allowed:
+                await route.continue_()
+            else:
+                await route.abort("blockedbyclient")
+
+    def _on_request(self, request: Request) -> None:
+        """Count what a load tried and was refused, by the route or, for a redirect's next hop
+        (which no route sees), by Chromium's resolver rules; note a main frame leaving."""
+        visit, main_frame = self._visit_of(request)
+        if visit is None:
+            return
+        reason = refusal(request.url, visit.site, self._policy)
+        if reason is not None:
+            visit.refuse(request.url, reason, main_frame and request.is_navigation_request())
+
+    def _visit_of(self, request: Request) -> tuple[_Visit | None, bool]:
+        """The load a request belongs to, and whether it comes from that page's main frame."""
+        try:
+            frame = request.frame
+        except PlaywrightError:  # a service worker's request has no frame; none are allowed
+            return None, False
+        return self._visits.get(frame.page), frame.parent_frame is None
+
+    async def _route_socket(self, socket: WebSocketRoute) -> None:
+        # A WebSocket route names no page: the socket may reach what any load in progress may.
+        sites = {visit.site for visit in self._visits.values()}
+        if any(refusal(socket.url, site, self._policy) is None for site in sites):
+            socket.connect_to_server()
+            return
+        # Counted against the load in progress when there is only one to blame.
+        if len(self._visits) == 1:
+            next(iter(self._visits.values())).refuse(socket.url, "WebSocket", leaving=False)
+        else:
+            self.unattributed_refusals += 1
+        with contextlib.suppress(PlaywrightError):
+            await socket.close(code=1008, reason="refused by the capture's host allow-list")
+
+    async def _on_popup(self, opener: Page, popup: Page) -> None:
+        visit = self._visits.get(opener)
+        if visit is not None:
+            visit.popups += 1
+        await self._close_popup(popup)
+
+    async def _on_page(self, page: Page) -> None:
+        # Every page this session opens itself has no opener; any other is a popup, perhaps of
+        # a popup (which its opener's ``popup`` handler never sees): closed, never captured.
+        with contextlib.suppress(PlaywrightError):
+            if await page.opener() is not None:
+                await self._close_popup(page)
+
+    async def _close_popup(self, popup: Page) -> None:
+        # Both handlers may see the same popup: it is closed, and counted, once.
+        if popup.is_closed() or popup in self._closing:
+            return
+        self._closing.add(popup)
+        try:
+            with contextlib.suppress(PlaywrightError):
+                await popup.close()
+            self.popups_closed += 1
+        finally:
+            self._closing.discard(popup)
+
+    async def _new_page(self) -> Page:
+        page = await self._context.new_page()
+        page.on("popup", lambda popup: self._on_popup(page, popup))
+        return page
+
+    async def _screenshot(self, page: Page) -> bytes:
+        """A full-page PNG, refused before it is taken when the page is too large, or after when
+        it weighs too much (noise does not compress)."""
+        width, height = await self._content_size(page)
+        pixels = width * height
+        if pixels > self._max_pixels:
+            raise ScreenshotTooLarge(
+                f"screenshot would be {width} × {height} px = {pixels / 1e6:.1f} megapixels, "
+                f"over the {self._max_pixels / 1e6:g} megapixel limit"
+            )
+        png = await page.screenshot(full_page=True, animations="disabled", timeout=self._timeout_ms)
+        if len(png) > self._max_png_bytes:
+            raise ScreenshotTooLarge(
+                f"screenshot is {len(png) / 1e6:.1f} MB, over the "
+                f"{self._max_png_bytes / 1e6:g} MB limit"
+            )
+        return png
+
+    async def _content_size(self, page: Page) -> tuple[int, int]:
+        """The size a full-page screenshot would have, in CSS pixels (device scale 1).
+
+        Asked of Chromium over CDP, not of the page's own scripts, which could lie about
+        ``scrollHeight``; the screenshot is never smaller than the viewport.
+        """
+        cdp = await self._context.new_cdp_session(page)
+        try:
+            metrics = await cdp.send("Page.getLayoutMetrics")
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await cdp.detach()
+        content = metrics["cssContentSize"]
+        viewport = page.viewport_size or {"width": 0, "height": 0}
+        width = max(math.ceil(content["width"]), viewport["width"])
+        height = max(math.ceil(content["height"]), viewport["height"])
+        return width, height
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         future = asyncio.run_coroutine_threadsafe(coro, self._loop)
@@ -156,9 +341,9 @@ class ChromiumSession:
                 f"no answer from the browser in {self._call_timeout_s:.0f}s"
             ) from None
 
-    def capture_page(self, url: str) -> PageCapture:
-        """One page, loaded and screenshotted (any thread)."""
-        return self._call(self._capture_page(url))
+    def capture_page(self, url: str, site: str | None = None) -> PageCapture:
+        """One page of ``site`` (default: the URL's own), loaded and screenshotted (any thread)."""
+        return self._call(self._capture_page(url, site or url))
 
     def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
         """The profile page and its recent activity (any thread)."""
@@ -175,15 +360,23 @@ class ChromiumSession:
             spread = random.uniform(1 - self._jitter, 1 + self._jitter)
             self._next_start = time.monotonic() + self._min_delay_s * spread
 
-    async def _capture_page(self, url: str) -> PageCapture:
+    async def _capture_page(self, url: str, site: str) -> PageCapture:
         async with self._slots:
             await self._wait_turn()
             self.pages_open += 1
             self.peak_pages_open = max(self.peak_pages_open, self.pages_open)
-            page = self._idle.pop() if self._idle else await self._context.new_page()
+            page = self._idle.pop() if self._idle else await self._new_page()
+            visit = self._visits[page] = _Visit(site)
             reusable = False
             try:
-                response = await page.goto(url, wait_until="load", timeout=self._timeout_ms)
+                try:
+                    response = await page.goto(url, wait_until="load", timeout=self._timeout_ms)
+                except PlaywrightError as exc:
+                    # A redirect off the site was aborted by the route: say where it went.
+                    if visit.left_site is not None:
+                        raise LeftSite(visit.left_site) from exc
+                    raise
+                self._require_on_site(page, visit)
                 status = response.status if response is not None else 0
                 html = await page.content()
                 size = len(html.encode("utf-8", errors="replace"))
@@ -193,12 +386,22 @@ class ChromiumSession:
                     raise PageTooLarge(
                         f"page is {size / 1e6:.1f} MB, over the {limit_mb:.0f} MB limit"
                     )
-                png = await page.screenshot(
-                    full_page=True, animations="disabled", timeout=self._timeout_ms
-                )
+                png = await self._screenshot(page)
+                # A script may have tried to navigate away after the load.
+                self._require_on_site(page, visit)
                 reusable = True
-                return PageCapture(url, page.url, status, html, png)
+                return PageCapture(
+                    url,
+                    page.url,
+                    status,
+                    html,
+                    png,
+                    refused_requests=visit.refused,
+                    refused_hosts=tuple(visit.refused_hosts),
+                    popups_closed=visit.popups,
+                )
             finally:
+                self._visits.pop(page, None)
                 self.pages_open -= 1
                 if reusable and not page.is_closed():
                     self._idle.append(page)
@@ -207,10 +410,19 @@ class ChromiumSession:
                     with contextlib.suppress(PlaywrightError):
                         await page.close()
 
+    def _require_on_site(self, page: Page, visit: _Visit) -> None:
+        if visit.left_site is not None:
+            raise LeftSite(visit.left_site)
+        final = origin_of(page.url)
+        if final != origin_of(visit.site):
+            raise LeftSite(f"the page's final URL is on {final or page.url}, not on the site")
+
     async def _capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
         url = profile_url(profile_id, base_url)
         try:
-            profile = await self._capture_page(url)
+            profile = await self._capture_page(url, base_url)
+        except LeftSite as exc:
+            raise ProfileBlocked(profile_id, url, str(exc)) from exc
         except PageTooLarge as exc:
             raise CaptureError(profile_id, url, str(exc)) from exc
         except PlaywrightError as exc:
@@ -227,7 +439,9 @@ class ChromiumSession:
         # A missing or unreadable activity page is recorded, not fatal: the profile stands alone.
         url = activity_url(profile_id, base_url)
         try:
-            activity = await self._capture_page(url)
+            activity = await self._capture_page(url, base_url)
+        except LeftSite as exc:
+            return None, f"activity page blocked: {exc}"
         except PageTooLarge as exc:
             return None, f"activity page not captured: {exc}"
         except PlaywrightError as exc:
@@ -260,11 +474,18 @@ def open_browser(
     max_pages: int = 1,
     min_delay_s: float = 0.0,
     jitter: float = 0.0,
+    policy: HostPolicy | None = None,
+    max_screenshot_pixels: int = MAX_SCREENSHOT_PIXELS,
+    max_screenshot_bytes: int = MAX_SCREENSHOT_BYTES,
+    site: str | None = None,
 ) -> Iterator[ChromiumSession]:
     """Launch one headless Chromium (and one context) for the duration of a run.
 
     The browser lives on its own thread and event loop (see ``ChromiumSession``), which stop with
-    the context manager whatever happens.
+    the context manager whatever happens. ``policy`` is the host allow-list beside each page's
+    own site; the default allows internal addresses nowhere (``HostPolicy(internal_allowed=True)``
+    for a site on loopback). With ``site`` (the run's base URL), Chromium resolves only the site's
+    and the allow-list's hosts, so a redirect's next hop, which no route sees, cannot leave either.
     """
     if storage_state_path and not os.path.isfile(storage_state_path):
         raise ConfigurationError("LINKEDIN_STORAGE_STATE points at a file that does not exist")
@@ -279,14 +500,19 @@ def open_browser(
         playwright = await async_playwright().start()
         try:
             executable = find_chromium(chromium_executable, playwright)
+            args = list(CHROMIUM_ARGS)
+            if site is not None:
+                args.append(f"--host-resolver-rules={resolver_rules(site, policy or HostPolicy())}")
             browser = await playwright.chromium.launch(
-                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+                executable_path=executable, headless=True, args=args
             )
             context = await browser.new_context(
                 viewport={"width": viewport[0], "height": viewport[1]},
                 storage_state=storage_state_path or None,
                 locale="en-US",
                 timezone_id="UTC",
+                # A service worker's requests would bypass the context's route.
+                service_workers="block",
             )
         except BaseException:
             await playwright.stop()
@@ -302,9 +528,20 @@ def open_browser(
     try:
         playwright, browser, context = call(launch())
         try:
-            yield ChromiumSession(
-                loop, context, timeout_s, max_page_bytes, max_pages, min_delay_s, jitter
+            session = ChromiumSession(
+                loop,
+                context,
+                timeout_s,
+                max_page_bytes,
+                max_pages,
+                min_delay_s,
+                jitter,
+                policy=policy,
+                max_screenshot_pixels=max_screenshot_pixels,
+                max_screenshot_bytes=max_screenshot_bytes,
             )
+            call(session.guard())
+            yield session
         finally:
             with contextlib.suppress(Exception):  # a dead browser must not hide the real error
                 call(shut(playwright, browser))

@@ -17,13 +17,26 @@ from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
 from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.host_policy import (
+    DEFAULT_ALLOWED_HOSTS,
+    HostPolicy,
+    is_internal_host,
+    origin_of,
+    parse_allowed_hosts,
+)
 from linkedin_assets.resources.aws import (
     ClientSettings,
     RequestStats,
     StorageRetry,
     build_client,
 )
-from linkedin_assets.resources.browser import ChromiumSession, default_max_pages, open_browser
+from linkedin_assets.resources.browser import (
+    MAX_SCREENSHOT_MB,
+    MAX_SCREENSHOT_PIXELS,
+    ChromiumSession,
+    default_max_pages,
+    open_browser,
+)
 from linkedin_assets.resources.inbox_source import (
     InboxSource,
     LocalInbox,
@@ -73,6 +86,53 @@ class BrowserResource(dg.ConfigurableResource):
         description="Each pause is min_delay_s × a random factor in [1 - jitter, 1 + jitter].",
     )
 
+    allowed_hosts: str = Field(
+        default=DEFAULT_ALLOWED_HOSTS,
+        description="Hosts a page may load from besides its own site (LINKEDIN_ALLOWED_HOSTS): "
+        "host, host:port or *.suffix, comma-separated; 'none' for the site alone.",
+    )
+    internal_addresses_allowed: bool = Field(
+        default=False,
+        description="Local only: the site and allow-list may be on loopback or private "
+        "addresses. Elsewhere every internal address is refused, listed or not.",
+    )
+    max_screenshot_pixels: int = Field(
+        default=MAX_SCREENSHOT_PIXELS,
+        description="A page whose full-page screenshot would be larger fails its profile "
+        "(LINKEDIN_MAX_SCREENSHOT_PIXELS).",
+    )
+    max_screenshot_mb: int = Field(
+        default=MAX_SCREENSHOT_MB,
+        description="A larger screenshot PNG fails its profile (LINKEDIN_MAX_SCREENSHOT_MB).",
+    )
+
+    def host_policy(self) -> HostPolicy:
+        """The browser's allow-list, refused at once when it or the site cannot work."""
+        policy = HostPolicy(
+            parse_allowed_hosts(self.allowed_hosts), self.internal_addresses_allowed
+        )
+        site = origin_of(self.base_url)
+        if site is None:
+            raise ConfigurationError(
+                f"LINKEDIN_BASE_URL={self.base_url!r} must be an http(s) URL with a host"
+            )
+        if not policy.internal_allowed and is_internal_host(site.host):
+            raise ConfigurationError(
+                f"LINKEDIN_BASE_URL={self.base_url!r} is an internal address, which the browser "
+                "refuses outside local"
+            )
+        return policy
+
+    def screenshot_caps(self) -> tuple[int, int]:
+        """(pixels, bytes) of the largest screenshot kept."""
+        for name, value in (
+            ("LINKEDIN_MAX_SCREENSHOT_PIXELS", self.max_screenshot_pixels),
+            ("LINKEDIN_MAX_SCREENSHOT_MB", self.max_screenshot_mb),
+        ):
+            if value < 1:
+                raise ConfigurationError(f"{name}={value} must be at least 1")
+        return self.max_screenshot_pixels, self.max_screenshot_mb * 1_000_000
+
     def pages_at_once(self) -> int:
         if self.max_concurrent_pages is not None and self.max_concurrent_pages < 1:
             raise ConfigurationError(
@@ -87,6 +147,8 @@ class BrowserResource(dg.ConfigurableResource):
                 f"LINKEDIN_MIN_DELAY_S={self.min_delay_s} must be ≥ 0 and "
                 f"LINKEDIN_DELAY_JITTER={self.delay_jitter} within 0..1"
             )
+        policy = self.host_policy()
+        max_pixels, max_bytes = self.screenshot_caps()
         with open_browser(
             chromium_executable=self.chromium_executable,
             storage_state_path=self.storage_state_path,
@@ -95,6 +157,10 @@ class BrowserResource(dg.ConfigurableResource):
             max_pages=self.pages_at_once(),
             min_delay_s=self.min_delay_s,
             jitter=self.delay_jitter,
+            policy=policy,
+            max_screenshot_pixels=max_pixels,
+            max_screenshot_bytes=max_bytes,
+            site=self.base_url,
         ) as session:
             yield session
 

@@ -16,6 +16,20 @@ page (``/in/<id>/``) and their activity page (``/in/<id>/recent-activity/all/``)
   of visible text;
 - ``redirect-loop``: a 302 to itself, so Chromium gives up with ``net::ERR_TOO_MANY_REDIRECTS``.
 
+The browser-boundary faults (issue 13) reach for ``other_host`` (``http://127.0.0.2:9`` unless told:
+another loopback address, never a real one; ``StandIn`` answers there and counts what reached it):
+
+- ``reaches-other-host``: a real sample profile whose script asks ``other_host`` for a secret by
+  synchronous XHR (an open-CORS answer is written into the page), ``fetch``, an image, a
+  WebSocket and a beacon;
+- ``redirects-off-site``: a 302 to the same path on ``other_host``;
+- ``opens-popups``: a real sample profile whose script calls ``window.open`` ``POPUPS`` times (each
+  popup, if it loaded, would do the same);
+- ``tall-page``: a real sample profile with a seeded noise canvas and a spacer, ``TALL_PAGE_PX``
+  tall: over 25 megapixels as a full-page screenshot;
+- ``noise-canvas``: a real sample profile with a 1280 × 1600 canvas of seeded noise, which PNG
+  cannot compress (a screenshot of about 6 MB).
+
 ``rate_limit(status=999, after=N, count=M)`` lets N more profile-page requests (``/in/<id>/``, any
 ID; activity pages are never counted nor refused) through, refuses the M after them with
 ``status`` (999 "Request denied" or 429 "Too Many Requests"), then relays again. ``stats()`` counts
@@ -28,6 +42,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import http.client
+import json
+import threading
 import time
 import urllib.parse
 from collections import Counter
@@ -39,7 +55,7 @@ from linkedin_assets.sample_site._build import render_profile
 from linkedin_assets.sample_site._people import PEOPLE
 from linkedin_assets.sample_site._render_common import activity_page
 from linkedin_assets.sample_site.server import normalise_slug
-from linkedin_assets.testing._http import LoopbackServer, LoopbackService
+from linkedin_assets.testing._http import LoopbackServer, LoopbackService, require_loopback
 
 __all__ = [
     "FAULT_CRASHES_TAB",
@@ -47,7 +63,17 @@ __all__ = [
     "FAULT_IDS",
     "FAULT_NEVER_LOADS",
     "FAULT_REDIRECT_LOOP",
+    "BOUNDARY_FAULT_IDS",
+    "FAULT_NOISE_CANVAS",
+    "FAULT_OPENS_POPUPS",
+    "FAULT_REACHES_OTHER_HOST",
+    "FAULT_REDIRECTS_OFF_SITE",
+    "FAULT_TALL_PAGE",
+    "OTHER_HOST",
+    "POPUPS",
+    "SECRET",
     "FaultSite",
+    "StandIn",
     "FaultSiteStats",
     "HUGE_PAGE_BYTES",
     "huge_pages",
@@ -58,6 +84,25 @@ FAULT_CRASHES_TAB = "crashes-tab"
 FAULT_HUGE_PAGE = "huge-page"
 FAULT_REDIRECT_LOOP = "redirect-loop"
 FAULT_IDS = (FAULT_NEVER_LOADS, FAULT_CRASHES_TAB, FAULT_HUGE_PAGE, FAULT_REDIRECT_LOOP)
+FAULT_REACHES_OTHER_HOST = "reaches-other-host"
+FAULT_REDIRECTS_OFF_SITE = "redirects-off-site"
+FAULT_OPENS_POPUPS = "opens-popups"
+FAULT_TALL_PAGE = "tall-page"
+FAULT_NOISE_CANVAS = "noise-canvas"
+BOUNDARY_FAULT_IDS = (
+    FAULT_REACHES_OTHER_HOST,
+    FAULT_REDIRECTS_OFF_SITE,
+    FAULT_OPENS_POPUPS,
+    FAULT_TALL_PAGE,
+    FAULT_NOISE_CANVAS,
+)
+# Another loopback address: on Linux all of 127.0.0.0/8 is this machine. Port 9 (discard) is
+# closed, so a request that got out would be refused, never answered by a real host.
+OTHER_HOST = "http://127.0.0.2:9"
+SECRET = "STAND-IN-SECRET-7f3a"
+POPUPS = 20
+TALL_PAGE_PX = 24_000
+NOISE_CANVAS = (1280, 1600)
 
 HUGE_PAGE_BYTES = 10 * 1024 * 1024
 NEVER_LOADS_S = 120.0
@@ -93,6 +138,47 @@ for (let i = 0; ; i++) hoard.push(new Array(1e6).fill(i + 0.5));
 <body><main><h1>This tab should have crashed</h1></main></body>
 </html>
 """
+# Each way a page's script can reach another host. The synchronous XHR finishes before `load`, so
+# an answer that got through would be in the captured HTML.
+REACH_SCRIPT = """<pre id="reach-result">not tried</pre>
+<script>
+(() => {
+  const other = %(other)s, out = document.getElementById("reach-result");
+  try {
+    const xhr = new XMLHttpRequest();
+    xhr.open("GET", other + "/latest/meta-data/xhr", false);
+    xhr.send();
+    out.textContent = "leaked: " + xhr.responseText;
+  } catch (e) { out.textContent = "refused: " + e.name; }
+  fetch(other + "/latest/meta-data/fetch").then(r => r.text()).then(
+    t => { out.textContent += " fetch leaked: " + t; }, () => {});
+  const img = new Image(); img.src = other + "/pixel.png"; document.body.appendChild(img);
+  try { new WebSocket(other.replace("http", "ws") + "/socket"); } catch (e) {}
+  try { navigator.sendBeacon(other + "/beacon", "x"); } catch (e) {}
+})();
+</script>
+"""
+POPUP_SCRIPT = """<script>
+for (let i = 0; i < %(popups)d; i++) window.open(location.pathname + "?popup=" + i, "_blank");
+</script>
+"""
+# A seeded xorshift32 (the same pixels every time): noise that no PNG encoder can compress.
+NOISE_SCRIPT = """<canvas id="noise" width="%(width)d" height="%(height)d"
+ style="display:block"></canvas>%(spacer)s
+<script>
+(() => {
+  const canvas = document.getElementById("noise"), g = canvas.getContext("2d");
+  const image = g.createImageData(canvas.width, canvas.height);
+  const pixels = new Uint32Array(image.data.buffer);
+  let x = %(seed)d;
+  for (let i = 0; i < pixels.length; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    pixels[i] = x | 0xff000000;
+  }
+  g.putImageData(image, 0, 0);
+})();
+</script>
+"""
 PADDING_SENTENCE = (
     "Padding line {n:07d}: quarterly notes on kiln schedules, freight manifests and data "
     "contracts, repeated on purpose so that the page weighs ten megabytes. "
@@ -110,6 +196,42 @@ def huge_pages(size: int = HUGE_PAGE_BYTES) -> tuple[bytes, bytes]:
     template = next(p for p in PEOPLE if p.era.startswith("logged_out"))
     person = dataclasses.replace(template, profile_id=FAULT_HUGE_PAGE, name="Hugo Pagewright")
     return _padded(render_profile(person), size), _padded(activity_page(person), size)
+
+
+def boundary_pages(other_host: str = OTHER_HOST) -> dict[str, tuple[bytes, bytes]]:
+    """(profile page, activity page) of each body-serving boundary fault: a sample person renamed,
+    with the fault's script at the end of the body."""
+    template = next(p for p in PEOPLE if p.era.startswith("logged_out"))
+    width, height = NOISE_CANVAS
+    noise = {"width": width, "height": height, "seed": 20261301, "spacer": ""}
+    tall = {**noise, "spacer": f'<div style="height:{TALL_PAGE_PX}px"></div>'}
+    scripts = {
+        FAULT_REACHES_OTHER_HOST: REACH_SCRIPT % {"other": json.dumps(other_host)},
+        FAULT_OPENS_POPUPS: POPUP_SCRIPT % {"popups": POPUPS},
+        FAULT_TALL_PAGE: NOISE_SCRIPT % tall,
+        FAULT_NOISE_CANVAS: NOISE_SCRIPT % noise,
+    }
+    pages = {}
+    for fault_id, script in scripts.items():
+        name = " ".join(part.capitalize() for part in fault_id.split("-"))
+        person = dataclasses.replace(template, profile_id=fault_id, name=name)
+        pages[fault_id] = (
+            _with_script(render_profile(person), script),
+            _with_script(activity_page(person), script),
+        )
+    return pages
+
+
+def _impostor_page() -> bytes:
+    """A sample profile as another host would serve it after a redirect off the site."""
+    template = next(p for p in PEOPLE if p.era.startswith("logged_out"))
+    person = dataclasses.replace(template, profile_id=FAULT_REDIRECTS_OFF_SITE, name="Im Poster")
+    return f"{render_profile(person)}<!-- {SECRET} -->".encode()
+
+
+def _with_script(html: str, script: str) -> bytes:
+    head, tail = html.rsplit("</body>", 1)
+    return f"{head}{script}</body>{tail}".encode()
 
 
 def _padded(html: str, size: int) -> bytes:
@@ -148,8 +270,15 @@ class FaultSite(LoopbackService):
         *,
         never_loads_s: float = NEVER_LOADS_S,
         huge_page_bytes: int = HUGE_PAGE_BYTES,
+        other_host: str = OTHER_HOST,
     ) -> None:
         super().__init__(upstream, host, port)
+        other = urllib.parse.urlsplit(other_host)
+        if other.scheme != "http" or not other.hostname:
+            raise ValueError(f"other_host {other_host!r} must be http://127.0.0.x:<port>")
+        require_loopback(other.hostname, "other_host", type(self).__name__)
+        self.other_host = other_host.rstrip("/")
+        self._boundary = boundary_pages(self.other_host)
         self.never_loads_s = never_loads_s
         self._huge_page_bytes = huge_page_bytes
         self._huge: tuple[bytes, bytes] | None = None
@@ -201,7 +330,7 @@ class FaultSite(LoopbackService):
                     key = f"rate-limit:{limit.status}"
                     self._faults[key] += 1
                     return key
-            if profile_id in FAULT_IDS:
+            if profile_id in FAULT_IDS or profile_id in BOUNDARY_FAULT_IDS:
                 self._faults[profile_id] += 1
                 return profile_id
         return None
@@ -274,6 +403,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._respond(200, [("Content-Type", HTML)], CRASH_PAGE)
         elif fault == FAULT_HUGE_PAGE:
             self._respond(200, [("Content-Type", HTML)], self.site._huge_page(activity))
+        elif fault == FAULT_REDIRECTS_OFF_SITE:
+            location = self.site.other_host + urllib.parse.urlsplit(self.path).path
+            self._respond(302, [("Location", location), ("Content-Type", HTML)], b"")
+        elif fault in BOUNDARY_FAULT_IDS:
+            self._respond(200, [("Content-Type", HTML)], self.site._boundary[fault][activity])
         else:
             location = urllib.parse.urlsplit(self.path).path
             self._respond(302, [("Location", location), ("Content-Type", HTML)], b"")
@@ -358,3 +492,83 @@ def _reason(status: int) -> str:
     with contextlib.suppress(ValueError):
         return HTTPStatus(status).phrase
     return ""
+
+
+class StandIn:
+    """ "Another host" on a loopback address: answers every request with ``SECRET`` and open CORS,
+    and records the path of each one, so a test can tell whether anything reached it.
+
+    Loopback only: ``StandIn("127.0.0.2")`` listens on 127.0.0.2 (Linux routes all of
+    127.0.0.0/8 to this machine).
+    """
+
+    def __init__(self, host: str = "127.0.0.2", port: int = 0) -> None:
+        require_loopback(host, "listen address", type(self).__name__)
+        self._address = (host, port)
+        self._lock = threading.Lock()
+        self.paths: list[str] = []
+        self._server: LoopbackServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("StandIn is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> StandIn:
+        self._server = LoopbackServer(self._address, _StandInHandler)
+        self._server.stand_in = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> StandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _record(self, path: str) -> None:
+        with self._lock:
+            self.paths.append(path)
+
+
+class _StandInHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def _answer(self) -> None:
+        self.server.stand_in._record(self.path)  # type: ignore[attr-defined]
+        # A redirected profile page lands on a real-looking profile under this host's name.
+        is_page = urllib.parse.urlsplit(self.path).path.startswith("/in/")
+        body = _impostor_page() if is_page else SECRET.encode()
+        self.send_response_only(200)
+        for name, value in (
+            ("Content-Type", HTML if is_page else "text/plain"),
+            ("Access-Control-Allow-Origin", "*"),
+            ("Content-Length", str(len(body))),
+        ):
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    do_HEAD = do_POST = do_OPTIONS = do_GET

@@ -17,22 +17,29 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from linkedin_assets.errors import CaptureError
 from linkedin_assets.extraction import classify_page, extract_profile
+from linkedin_assets.host_policy import HostPolicy
 from linkedin_assets.profile_ids import validate_profile_id
 from linkedin_assets.resources.browser import ChromiumSession, open_browser
 from linkedin_assets.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.testing.fault_site import (
+    BOUNDARY_FAULT_IDS,
     FAULT_CRASHES_TAB,
     FAULT_HUGE_PAGE,
     FAULT_IDS,
     FAULT_NEVER_LOADS,
+    FAULT_REACHES_OTHER_HOST,
     FAULT_REDIRECT_LOOP,
+    FAULT_REDIRECTS_OFF_SITE,
     HUGE_PAGE_BYTES,
     FaultSite,
+    StandIn,
 )
 
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 TIMEOUT_S = 5.0
 OK = [p for p in load_sample_profiles() if p.outcome == "ok"]
+# The sites here are on loopback, as in local.
+LOCAL = HostPolicy(internal_allowed=True)
 NORMAL = next(p for p in OK if p.era == "logged_out_2023")
 
 
@@ -70,7 +77,7 @@ def fault_site(sample_site: SampleSite) -> Iterator[FaultSite]:
 def session() -> Iterator[ChromiumSession]:
     # One browser per test: Playwright's sync API allows one at a time per thread, and the crash
     # test needs its own with a longer timeout. A launch costs about a second.
-    with open_browser(chromium_executable=CHROMIUM, timeout_s=TIMEOUT_S) as browser:
+    with open_browser(chromium_executable=CHROMIUM, timeout_s=TIMEOUT_S, policy=LOCAL) as browser:
         yield browser
 
 
@@ -91,6 +98,28 @@ def test_refuses_non_loopback_addresses(host: str) -> None:
         FaultSite(f"http://{host}:8088")
     with pytest.raises(ValueError, match="loopback"):
         FaultSite("http://127.0.0.1:8088", host=host)
+    with pytest.raises(ValueError, match="other_host .* is not a loopback address"):
+        FaultSite("http://127.0.0.1:8088", other_host=f"http://{host}:9")
+    with pytest.raises(ValueError, match="loopback"):
+        StandIn(host)
+
+
+def test_boundary_faults_are_valid_profile_ids_and_distinct() -> None:
+    assert len(set(BOUNDARY_FAULT_IDS) | set(FAULT_IDS)) == 9
+    for fault_id in BOUNDARY_FAULT_IDS:
+        assert validate_profile_id(fault_id) == fault_id
+
+
+def test_redirects_off_site_points_at_the_other_host(sample_site: SampleSite) -> None:
+    with FaultSite(sample_site.base_url, other_host="http://127.0.0.2:9/") as site:
+        status, headers, _ = fetch(f"{site.base_url}/in/{FAULT_REDIRECTS_OFF_SITE}/")
+        assert (status, headers["Location"]) == (
+            302,
+            f"http://127.0.0.2:9/in/{FAULT_REDIRECTS_OFF_SITE}/",
+        )
+        status, _, body = fetch(f"{site.base_url}/in/{FAULT_REACHES_OTHER_HOST}/")
+        assert status == 200 and b'"http://127.0.0.2:9"' in body and b"Reaches Other Host" in body
+        assert site.stats()["faults"] == {FAULT_REDIRECTS_OFF_SITE: 1, FAULT_REACHES_OTHER_HOST: 1}
 
 
 def test_relays_everything_else_unchanged(sample_site: SampleSite, fault_site: FaultSite) -> None:
@@ -157,7 +186,7 @@ def test_never_loads_times_out_in_chromium(fault_site: FaultSite, session: Chrom
 @pytest.mark.integration
 def test_crashed_tab_is_reported_and_the_context_carries_on(fault_site: FaultSite) -> None:
     # The crash takes 4-12 s (the renderer must fill V8's heap first): more than TIMEOUT_S.
-    with open_browser(chromium_executable=CHROMIUM, timeout_s=30) as patient:
+    with open_browser(chromium_executable=CHROMIUM, timeout_s=30, policy=LOCAL) as patient:
         started = time.monotonic()
         with pytest.raises(CaptureError, match="Page crashed") as caught:
             patient.capture_profile(FAULT_CRASHES_TAB, fault_site.base_url)

@@ -1,0 +1,167 @@
+"""The browser's host allow-list decision (issue 13, item 4): pure URL classification, no browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.host_policy import (
+    DEFAULT_ALLOWED_HOSTS,
+    HostEntry,
+    HostPolicy,
+    is_internal_host,
+    parse_allowed_hosts,
+    refusal,
+    resolver_rules,
+)
+
+LINKEDIN = "https://www.linkedin.com"
+DEPLOYED = HostPolicy(parse_allowed_hosts(DEFAULT_ALLOWED_HOSTS), internal_allowed=False)
+LOCAL_SITE = "http://127.0.0.1:8788"
+LOCAL = HostPolicy(parse_allowed_hosts(DEFAULT_ALLOWED_HOSTS), internal_allowed=True)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1", "127.0.0.2", "::1", "localhost", "LOCALHOST.", "api.localhost",
+        "10.1.2.3", "172.16.0.1", "192.168.1.1", "100.64.0.1",  # private and shared
+        "169.254.169.254", "fe80::1", "fe80::1%eth0",  # link-local: the metadata service
+        "0.0.0.0", "::", "224.0.0.251", "240.0.0.1", "fd00::1",
+        "::ffff:7f00:1", "::ffff:a9fe:a9fe", "2002:a9fe:a9fe::", "64:ff9b::a9fe:a9fe",
+    ],
+)  # fmt: skip
+def test_internal_hosts(host: str) -> None:
+    assert is_internal_host(host)
+
+
+@pytest.mark.parametrize(
+    "host", ["www.linkedin.com", "static.licdn.com", "8.8.8.8", "2606:4700::1", "localhost.com"]
+)
+def test_public_hosts(host: str) -> None:
+    assert not is_internal_host(host)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.linkedin.com/in/jane/",
+        "https://www.linkedin.com:443/voyager/api/x",
+        "https://static.licdn.com/sc/h/abc.css",
+        "https://media.licdn.com/dms/image/x.jpg",
+        "https://static-exp1.licdn.com/x.js",
+        "https://platform.linkedin.com/in.js",
+        "wss://www.linkedin.com/realtime/connect",
+        "data:image/png;base64,AAAA",
+        "blob:https://www.linkedin.com/1234",
+        "about:blank",
+    ],
+)
+def test_the_site_and_its_cdn_are_allowed(url: str) -> None:
+    assert refusal(url, LINKEDIN, DEPLOYED) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "internal address"),
+        ("http://[fd00:ec2::254]/latest/meta-data/", "internal address"),
+        ("http://10.0.0.5:8080/admin", "internal address"),
+        ("http://localhost:5757/", "internal address"),
+        ("http://[::ffff:7f00:1]/", "internal address"),
+        ("https://evil.example/collect?c=1", "not the site nor on LINKEDIN_ALLOWED_HOSTS"),
+        ("https://licdn.com/", "not the site nor on"),  # "*.licdn.com" is subdomains only
+        ("https://static.licdn.com.evil.example/", "not the site nor on"),
+        ("https://evilstatic.licdn.com.example/", "not the site nor on"),
+        ("https://www.linkedin.com:8443/", "not the site nor on"),  # another port of the site
+        ("https://px.ads.linkedin.com/collect", "not the site nor on"),
+        ("ftp://www.linkedin.com/x", "scheme 'ftp' is not allowed"),
+        ("file:///etc/passwd", "scheme 'file' is not allowed"),
+        ("chrome://settings", "scheme 'chrome' is not allowed"),
+        ("http://[::1/", "scheme 'http' is not allowed"),  # unreadable
+    ],
+)
+def test_everything_else_is_refused_with_a_reason(url: str, words: str) -> None:
+    reason = refusal(url, LINKEDIN, DEPLOYED)
+    assert reason is not None and words in reason
+
+
+def test_internal_addresses_are_refused_outside_local_even_when_listed() -> None:
+    policy = HostPolicy(parse_allowed_hosts("169.254.169.254, 127.0.0.1:8788, localhost"))
+    for url in ("http://169.254.169.254/", "http://127.0.0.1:8788/in/x/", "http://localhost/"):
+        assert "internal address" in (refusal(url, LINKEDIN, policy) or ""), url
+    # ... and a loopback site itself, outside local, is refused too.
+    assert "internal address" in (refusal(f"{LOCAL_SITE}/in/x/", LOCAL_SITE, policy) or "")
+
+
+def test_local_allows_its_loopback_site_and_no_other_loopback_address_or_port() -> None:
+    assert refusal(f"{LOCAL_SITE}/in/jane/", LOCAL_SITE, LOCAL) is None
+    assert refusal(f"{LOCAL_SITE}/favicon.ico", LOCAL_SITE, LOCAL) is None
+    for url in (
+        "http://127.0.0.2:8788/in/jane/",  # another loopback address, same port
+        "http://127.0.0.1:5757/it-screenshots/",  # another port: the local S3
+        "http://localhost:8788/in/jane/",  # the same machine by another name
+        "http://169.254.169.254/latest/meta-data/",
+    ):
+        reason = refusal(url, LOCAL_SITE, LOCAL)
+        assert reason is not None and "not the site nor on" in reason, url
+
+
+def test_local_stand_ins_can_be_allowed_by_host_and_port() -> None:
+    policy = HostPolicy(parse_allowed_hosts("127.0.0.3:9000 127.0.0.4"), internal_allowed=True)
+    assert refusal("http://127.0.0.3:9000/a.css", LOCAL_SITE, policy) is None
+    assert refusal("http://127.0.0.3:9001/a.css", LOCAL_SITE, policy) is not None
+    assert refusal("http://127.0.0.4:1/a.css", LOCAL_SITE, policy) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (DEFAULT_ALLOWED_HOSTS, (HostEntry("*.licdn.com"), HostEntry("platform.linkedin.com"))),
+        (" A.Example.COM. ,b.example:8080 ", (HostEntry("a.example.com"), HostEntry("b.example", 8080))),
+        ("[::1]:80 127.0.0.3", (HostEntry("::1", 80), HostEntry("127.0.0.3"))),
+        ("bücher.example", (HostEntry("xn--bcher-kva.example"),)),
+        ("none", ()),
+        ("", ()),
+    ],
+)  # fmt: skip
+def test_parse_allowed_hosts(raw: str, expected: tuple[HostEntry, ...]) -> None:
+    assert parse_allowed_hosts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("https://static.licdn.com", "not a URL"),
+        ("static.licdn.com/path", "not a URL"),
+        ("user@static.licdn.com", "not a URL"),
+        ("static.licdn.com:http", "port"),
+        ("static.licdn.com:70000", "port"),
+        ("*", "may only start with '*.'"),
+        ("*.com", "whole top-level domain"),
+        ("static.*.com", "may only start with '*.'"),
+        (":8080", "has no host"),
+    ],
+)
+def test_bad_entries_are_refused_naming_the_variable_and_entry(raw: str, words: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_allowed_hosts(f"ok.example {raw}")
+    message = str(caught.value)
+    assert message.startswith("LINKEDIN_ALLOWED_HOSTS: entry ") and repr(raw) in message
+    assert words in message and "\n" not in message
+
+
+def test_resolver_rules_let_only_the_site_and_the_list_resolve() -> None:
+    assert resolver_rules(LINKEDIN, DEPLOYED) == (
+        "MAP * ~NOTFOUND, EXCLUDE www.linkedin.com, EXCLUDE *.licdn.com, "
+        "EXCLUDE platform.linkedin.com"
+    )
+    listed = HostPolicy(parse_allowed_hosts("127.0.0.3:9000 static.licdn.com"))
+    # Outside local an internal entry never resolves; in local it does.
+    assert resolver_rules(LINKEDIN, listed) == (
+        "MAP * ~NOTFOUND, EXCLUDE www.linkedin.com, EXCLUDE static.licdn.com"
+    )
+    local = HostPolicy(listed.allowed, internal_allowed=True)
+    assert resolver_rules(LOCAL_SITE, local) == (
+        "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.3, EXCLUDE static.licdn.com"
+    )
