@@ -4,6 +4,7 @@ moto's server, then every profile verified. Used by the integration test and by
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -21,7 +22,7 @@ from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local_stack import LocalStack, StackSettings
 from linkedin_assets.partitions import partition_range_tags
 from linkedin_assets.profile_store_audit import FAILING_KINDS, audit_findings, collect
-from linkedin_assets.run_report import run_rows
+from linkedin_assets.run_report import ProfileRow, run_rows
 from linkedin_assets.sample_site import SampleSite
 from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
 from linkedin_assets.testing.generated_site import generate_site
@@ -30,15 +31,23 @@ from linkedin_assets.testing.generated_site import generate_site
 @dataclass
 class SuiteResult:
     profiles: int
-    complete: int  # all four assets and all three checks passed
-    lost: list[str]
+    complete: int  # all four assets and all three checks passed, in the faulty run
+    deferred: list[str]  # left for a later run (storage still failing after its rounds)
+    failed: list[str]  # failed the run: someone has to act
+    lost: list[str]  # neither complete nor deferred after the faulty run, or after the follow-up
+    follow_up_complete: int  # of the deferred, complete after a run without faults
     injected: dict[str, int]
     requests: int
     run_figures: dict[str, Any]
     inconsistencies: dict[str, int]
     seconds: float
     run_success: bool
+    warnings: int = 0  # warning lines in the faulty run's event log
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def faults(self) -> int:
+        return sum(self.injected.values())
 
 
 def free_port() -> int:
@@ -93,13 +102,17 @@ def run_fault_suite(
     rules: list[FaultRule],
     seed: int = 7,
     backoff_scale: float = 1.0,
+    settings: dict[str, str] | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> SuiteResult:
     """Generate ``count`` profiles, run them all in one batched run with ``rules`` injected on the
-    way to S3/DynamoDB, then check every profile and audit the store without faults."""
+    way to S3/DynamoDB, then run what was deferred again without faults (what the refresh
+    schedule would start), and check every profile and audit the store.
+
+    ``settings`` are extra variables for the runs (e.g. shorter profile-retry pauses)."""
     pages = workdir / "site"
     ids = generate_site(pages, count, seed)
-    environ = stack_environment(workdir)
+    environ = {**stack_environment(workdir), **(settings or {})}
     moto_url = environ["AWS_ENDPOINT_URL"]
     site_host_port = environ["LINKEDIN_BASE_URL"].rsplit(":", 1)
     with (
@@ -113,25 +126,42 @@ def run_fault_suite(
         os.environ["AWS_ENDPOINT_URL"] = proxy.url  # the pipeline talks to S3 through the faults
         defs = build_definitions("local")
         intake.register(instance, None, ids, base_url=environ["LINKEDIN_BASE_URL"])
+        job = defs.resolve_job_def("profile_pipeline_job")
+        quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
         proxy.set_rules(rules)
         log(f"{count} profiles, one batched run, faults: {rules}")
         started = time.monotonic()
-        result = defs.resolve_job_def("profile_pipeline_job").execute_in_process(
+        result = job.execute_in_process(
             instance=instance,
             tags=partition_range_tags(instance, ids),
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config=quiet,
             raise_on_error=False,
         )
         seconds = time.monotonic() - started
         proxy.clear()
         stats = proxy.stats()
         rows = run_rows(instance, result.run_id, ids)
-        complete = [
-            r.profile_id for r in rows
-            if len(r.materialized) == 4 and len(r.checks) == 3 and not r.failed_checks
-        ]  # fmt: skip
-        [observation] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=1).records
-        figures = {k: v.value for k, v in observation.asset_observation.metadata.items()}
+        complete = {r.profile_id for r in rows if _complete(r)}
+        deferred = sorted(r.profile_id for r in rows if r.deferred is not None)
+        failed = sorted(r.profile_id for r in rows if r.failure is not None and not r.deferred)
+        figures = _run_figures(instance, result.run_id)
+        warnings = sum(
+            1
+            for record in instance.all_logs(result.run_id)
+            if record.dagster_event is None and record.level == logging.WARNING
+        )
+        log(f"{len(complete)} complete, {len(deferred)} deferred, {len(failed)} failed; again")
+        follow_up: set[str] = set()
+        if deferred:
+            again = job.execute_in_process(
+                instance=instance,
+                tags=partition_range_tags(instance, deferred),
+                run_config=quiet,
+                raise_on_error=False,
+            )
+            follow_up = {
+                r.profile_id for r in run_rows(instance, again.run_id, deferred) if _complete(r)
+            }
         os.environ["AWS_ENDPOINT_URL"] = moto_url  # the audit reads the store as it is
         with defs.resources["profile_storage"].process_config_and_initialize_cm() as resource:
             storage = resource.open()
@@ -149,12 +179,29 @@ def run_fault_suite(
     return SuiteResult(
         profiles=count,
         complete=len(complete),
-        lost=sorted(set(ids) - set(complete)),
+        deferred=deferred,
+        failed=failed,
+        lost=sorted(set(ids) - complete - follow_up),
+        follow_up_complete=len(follow_up),
         injected=stats["injected"],
         requests=stats["requests"],
         run_figures=figures,
         inconsistencies=counts,
         seconds=seconds,
         run_success=result.success,
+        warnings=warnings,
         extra={"failures": {r.profile_id: r.failure for r in rows if r.failure}},
     )
+
+
+def _complete(row: ProfileRow) -> bool:
+    return len(row.materialized) == 4 and len(row.checks) == 3 and not row.failed_checks
+
+
+def _run_figures(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
+    """The upload figures the run recorded (its ``profile_json`` observation without partition)."""
+    for record in instance.fetch_observations(dg.AssetKey("profile_json"), limit=50).records:
+        observation = record.asset_observation
+        if record.run_id == run_id and record.partition_key is None and observation is not None:
+            return {k: v.value for k, v in observation.metadata.items()}
+    return {}

@@ -23,6 +23,7 @@ from linkedin_assets.testing.fault_site import (
     FaultSite,
 )
 from linkedin_assets.testing.fault_suite import (
+    SuiteResult,
     environment,
     free_port,
     run_fault_suite,
@@ -35,21 +36,54 @@ pytestmark = pytest.mark.integration
 OK = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"]
 
 
-def test_transient_s3_faults_lose_no_profile(tmp_path: Path) -> None:
-    rules = [
-        FaultRule("reset", 0.05, service="s3"),
-        FaultRule("error", 0.30, service="s3", status=503, code="SlowDown"),
-    ]
-    result = run_fault_suite(tmp_path, count=200, rules=rules, backoff_scale=0.02)
-    assert result.lost == [] and result.complete == 200, result.extra["failures"]
-    assert result.run_success
-    assert result.injected["error:503:SlowDown"] > 1000 and result.injected["reset"] > 100
+TRANSIENT = [
+    FaultRule("reset", 0.05, service="s3"),
+    FaultRule("error", 0.30, service="s3", status=503, code="SlowDown"),
+]
+# The middle of a 200-profile run (~4,500 requests through the proxy): every S3 request 503 for 10 s.
+OUTAGE = FaultRule(
+    "error", 1.0, service="s3", status=503, code="SlowDown", after_requests=2_000, for_s=10.0
+)
+# botocore's waits are scaled to 2 %, the profile rounds' pauses shortened alike: 0.25 s, 0.5 s, …
+SHORT_ROUNDS = {"PROFILE_STORAGE_RETRY_PAUSE_S": "0.25", "PROFILE_STORAGE_SLOWDOWN_S": "2"}
+# Rounds 0.5 s, 1 s, 2 s, 4 s, 8 s apart (at least 11.6 s with jitter): they outlast the outage.
+OUTLAST_OUTAGE = {**SHORT_ROUNDS, "PROFILE_STORAGE_RETRY_PAUSE_S": "0.5"}
+
+
+def assert_nothing_failed_or_lost(result: SuiteResult) -> None:
+    """Every profile stored or deferred, the deferred stored by the next run, the store whole."""
+    assert result.failed == [] and result.lost == [], result.extra["failures"]
+    assert result.run_success  # deferred is not failed: the run is green
+    assert result.complete + len(result.deferred) == result.profiles
+    assert result.follow_up_complete == len(result.deferred)
     assert all(count == 0 for count in result.inconsistencies.values()), result.inconsistencies
     figures = result.run_figures
-    assert figures["uploaded"] == 200 and figures["failed"] == 0
-    assert (
-        figures["retried"] > 0 and figures["attempts"] > figures["uploaded"]
-    )  # visible in the metrics
+    assert (figures["failed"], figures["deferred"]) == (0, len(result.deferred))
+    # Every fault the proxy injected was met by the run's clients, once, and counted.
+    assert figures["storage_transient_failures"] == result.faults
+    assert figures["storage_requests"] >= result.requests
+    # Quiet: no line per failed attempt; a line per profile retried or deferred, and per slowdown.
+    assert result.warnings == (
+        figures["profile_retries"] + len(result.deferred) + figures["slowdowns"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "settings"),
+    [(TRANSIENT, SHORT_ROUNDS), ([OUTAGE, *TRANSIENT], OUTLAST_OUTAGE)],
+    ids=["30pc-slowdown-5pc-resets", "10s-outage-on-top"],
+)
+# Two batched runs of 200 profiles: pytest-timeout's alarm would land inside the Dagster step.
+@pytest.mark.timeout(1800)
+def test_transient_s3_faults_never_fail_a_profile(
+    tmp_path: Path, rules: list[FaultRule], settings: dict[str, str]
+) -> None:
+    result = run_fault_suite(
+        tmp_path, count=200, rules=rules, backoff_scale=0.02, settings=settings
+    )
+    assert_nothing_failed_or_lost(result)
+    if OUTAGE in rules:
+        assert result.injected["error:503:SlowDown"] > 0 and result.run_figures["slowdowns"] > 0
 
 
 def batched_run(ids: list[str]) -> tuple[dg.DagsterInstance, dg.ExecuteInProcessResult, dict]:
