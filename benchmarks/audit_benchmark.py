@@ -16,13 +16,17 @@ import boto3
 import click
 from moto import mock_aws
 
-from linkedin_assets.index_items import ItemUpdate
-from linkedin_assets.profile_store_audit import audit_findings, collect, findings_table
-from linkedin_assets.provisioning import ensure_bucket, ensure_table
+from linkedin_assets.assets.reports.profile_store_audit import (
+    audit_findings,
+    collect,
+    findings_table,
+)
+from linkedin_assets.core.index_items import ItemUpdate
+from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
-from linkedin_assets.storage_layout import StorageLayout
+from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
 
 BUCKET, TABLE, REGION = "bench-bucket", "bench-table", "us-west-2"
 

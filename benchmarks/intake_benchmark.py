@@ -23,7 +23,7 @@ import click
 import dagster as dg
 import psutil
 
-from linkedin_assets.intake_sensor import build_intake_sensor
+from linkedin_assets.automation.intake_sensor import build_intake_sensor
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
 
 HOSTS = [

@@ -22,9 +22,9 @@ from pathlib import Path
 import click
 from playwright.async_api import BrowserContext, Page, async_playwright
 
-from linkedin_assets.profile_ids import profile_url
+from linkedin_assets.core.profile_ids import profile_url
+from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.resources.browser import CHROMIUM_ARGS, activity_url, find_chromium
-from linkedin_assets.sample_site import SampleSite
 from linkedin_assets.testing.generated_site import generate_site
 
 MODES = ("playwright", "cdp", "cdp-fast")

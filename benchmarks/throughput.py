@@ -40,12 +40,9 @@ import click
 import dagster as dg
 import psutil
 
-from linkedin_assets import s3_ops
-from linkedin_assets.concurrency import BlockBackoff, PoliteBrowser, bounded_map
-from linkedin_assets.definitions import build_definitions
-from linkedin_assets.local_stack import LocalStack, StackSettings
-from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.pipeline import (
+from linkedin_assets.assets.concurrency import BlockBackoff, PoliteBrowser, bounded_map
+from linkedin_assets.assets.partitions import partition_range_tags
+from linkedin_assets.assets.pipeline import (
     ALL_ASSETS,
     CHECK_SPECS,
     TEXT,
@@ -53,8 +50,10 @@ from linkedin_assets.pipeline import (
     RunContext,
     process_profile,
 )
-from linkedin_assets.resources import configured
-from linkedin_assets.sample_site import SampleSite
+from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.sample_site import SampleSite
+from linkedin_assets.resources import configured, s3_ops
 from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site

@@ -14,11 +14,17 @@ from typing import Any
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
-from linkedin_assets.host_policy import DEFAULT_ALLOWED_HOSTS
-from linkedin_assets.intake_sensor import build_intake_sensor
-from linkedin_assets.pipeline import profile_checks_job, profile_pipeline, profile_pipeline_job
-from linkedin_assets.profile_store_audit import profile_store_audit
-from linkedin_assets.refresh_schedule import build_refresh_schedule
+from linkedin_assets.assets.pipeline import (
+    profile_checks_job,
+    profile_pipeline,
+    profile_pipeline_job,
+)
+from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
+from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
+from linkedin_assets.automation.intake_sensor import build_intake_sensor
+from linkedin_assets.automation.refresh_schedule import build_refresh_schedule
+from linkedin_assets.core.host_policy import DEFAULT_ALLOWED_HOSTS
+from linkedin_assets.core.setting_rules import check_settings, setting
 from linkedin_assets.resources.browser import MAX_SCREENSHOT_MB, MAX_SCREENSHOT_PIXELS
 from linkedin_assets.resources.configured import (
     AutomationSettings,
@@ -26,7 +32,6 @@ from linkedin_assets.resources.configured import (
     ProfileIndexResource,
     ProfileStorageResource,
 )
-from linkedin_assets.setting_rules import check_settings, setting
 from linkedin_assets.settings import (
     DEFAULT_REGION,
     LOCAL_DEFAULTS,
@@ -34,7 +39,6 @@ from linkedin_assets.settings import (
     first_set,
     local_data_dir,
 )
-from linkedin_assets.upload_metrics_report import upload_metrics
 
 # Required outside local: a deployed environment must name its bucket and table.
 REQUIRED = ("S3_SCREENSHOT_BUCKET_NAME", "DYNAMODB_PROFILE_TABLE")

@@ -15,7 +15,7 @@ import dagster as dg
 import yaml
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.event_store import event_log_config, event_log_dir
+from linkedin_assets.local.event_store import event_log_config, event_log_dir
 
 ENV_VAR: Final = "LINKEDIN_ASSETS_ENV"
 ENVIRONMENTS: Final = ("local", "dev", "staging", "prod")
@@ -108,7 +108,7 @@ def _local_config(home: Path) -> dict[str, Any]:
 
 def local_dagster_yaml(home: Path) -> str:
     """The local default's instance in ``home``: telemetry off, and SQLite storage that writes a
-    run's planned events in batches (``linkedin_assets.event_store``)."""
+    run's planned events in batches (``linkedin_assets.local.event_store``)."""
     return yaml.safe_dump(_local_config(home), sort_keys=False)
 
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from linkedin_assets.provisioning import ensure_bucket, ensure_table
+from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
 
 REGION = "us-west-2"
 BUCKET = "test-bucket"

@@ -40,7 +40,10 @@ from playwright.async_api import (
 )
 from playwright.async_api import Error as PlaywrightError
 
-from linkedin_assets.documents import utc_timestamp
+from linkedin_assets.core.documents import utc_timestamp
+from linkedin_assets.core.extraction import classify_page
+from linkedin_assets.core.host_policy import HostPolicy, origin_of, refusal, resolver_rules
+from linkedin_assets.core.profile_ids import profile_url
 from linkedin_assets.errors import (
     CaptureError,
     ConfigurationError,
@@ -48,9 +51,6 @@ from linkedin_assets.errors import (
     ProfileNotFound,
     RateLimited,
 )
-from linkedin_assets.extraction import classify_page
-from linkedin_assets.host_policy import HostPolicy, origin_of, refusal, resolver_rules
-from linkedin_assets.profile_ids import profile_url
 
 MAX_PAGE_BYTES = 8_000_000
 # A full LinkedIn profile is about 1280 × 8,000 px (10 MP) and a few MB of PNG; 25 MP of noise

@@ -16,14 +16,15 @@ import dagster as dg
 from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
-from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.host_policy import (
+from linkedin_assets.core.host_policy import (
     DEFAULT_ALLOWED_HOSTS,
     HostPolicy,
     is_internal_host,
     origin_of,
     parse_allowed_hosts,
 )
+from linkedin_assets.core.storage_layout import StorageLayout
+from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.resources.aws import (
     ClientSettings,
     RequestStats,
@@ -46,7 +47,6 @@ from linkedin_assets.resources.inbox_source import (
 from linkedin_assets.resources.object_store import ObjectStore, S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
 from linkedin_assets.settings import DEFAULT_REGION
-from linkedin_assets.storage_layout import StorageLayout
 
 
 class BrowserResource(dg.ConfigurableResource):

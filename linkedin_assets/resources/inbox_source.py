@@ -32,8 +32,8 @@ from typing import Any, Protocol
 
 import botocore.exceptions
 
+from linkedin_assets.core.inbox import is_inbox_file, shown_name
 from linkedin_assets.errors import ConfigurationError, StorageError
-from linkedin_assets.inbox import is_inbox_file, shown_name
 from linkedin_assets.resources.aws import error_code
 
 REJECTS_FOLDER = "_rejects"

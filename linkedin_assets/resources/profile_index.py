@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 import botocore.exceptions
 
+from linkedin_assets.core.index_items import ItemUpdate, from_item
 from linkedin_assets.errors import StorageError
-from linkedin_assets.index_items import ItemUpdate, from_item
 from linkedin_assets.resources.aws import storage_error
 
 BATCH_GET_LIMIT = 100

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Self
 
-from linkedin_assets.loopback import is_loopback_host
+from linkedin_assets.local.loopback import is_loopback_host
 
 
 class LoopbackServer(ThreadingHTTPServer):

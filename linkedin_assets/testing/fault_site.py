@@ -51,10 +51,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import TypedDict, cast
 
-from linkedin_assets.sample_site._build import render_profile
-from linkedin_assets.sample_site._people import PEOPLE
-from linkedin_assets.sample_site._render_common import activity_page
-from linkedin_assets.sample_site.server import normalise_slug
+from linkedin_assets.local.sample_site._build import render_profile
+from linkedin_assets.local.sample_site._people import PEOPLE
+from linkedin_assets.local.sample_site._render_common import activity_page
+from linkedin_assets.local.sample_site.server import normalise_slug
 from linkedin_assets.testing._http import LoopbackServer, LoopbackService, require_loopback
 
 __all__ = [

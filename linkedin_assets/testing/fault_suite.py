@@ -17,13 +17,17 @@ from typing import Any
 import dagster as dg
 from botocore.retries.standard import ExponentialBackoff
 
-from linkedin_assets import intake
+from linkedin_assets.assets.partitions import partition_range_tags
+from linkedin_assets.assets.reports.profile_store_audit import (
+    FAILING_KINDS,
+    audit_findings,
+    collect,
+)
+from linkedin_assets.assets.run_report import ProfileRow, run_rows
+from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
-from linkedin_assets.local_stack import LocalStack, StackSettings
-from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.profile_store_audit import FAILING_KINDS, audit_findings, collect
-from linkedin_assets.run_report import ProfileRow, run_rows
-from linkedin_assets.sample_site import SampleSite
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
 from linkedin_assets.testing.generated_site import generate_site
 

@@ -26,11 +26,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from linkedin_assets.profile_ids import validate_profile_id
-from linkedin_assets.sample_site._build import expected, render_profile
-from linkedin_assets.sample_site._people import PEOPLE, Person
-from linkedin_assets.sample_site._render_common import activity_page
-from linkedin_assets.sample_site.server import PAGES_DIR, SPECIAL_DIR_NAME
+from linkedin_assets.core.profile_ids import validate_profile_id
+from linkedin_assets.local.sample_site._build import expected, render_profile
+from linkedin_assets.local.sample_site._people import PEOPLE, Person
+from linkedin_assets.local.sample_site._render_common import activity_page
+from linkedin_assets.local.sample_site.server import PAGES_DIR, SPECIAL_DIR_NAME
 
 __all__ = ["TEMPLATES", "generate_site"]
 

@@ -5,7 +5,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from linkedin_assets.event_store import BATCH_SIZE_VAR, DEFAULT_BATCH_SIZE, event_log_config
+from linkedin_assets.local.event_store import BATCH_SIZE_VAR, DEFAULT_BATCH_SIZE, event_log_config
 from tests.assets.fakes import CALLS
 
 

@@ -9,15 +9,15 @@ from typing import Any
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
-from linkedin_assets.errors import ProfileBlocked, ProfileNotFound
-from linkedin_assets.partitions import partition_range_tags, profile_partitions
-from linkedin_assets.pipeline import (
+from linkedin_assets.assets.partitions import partition_range_tags, profile_partitions
+from linkedin_assets.assets.pipeline import (
     ALL_ASSETS,
     profile_checks_job,
     profile_pipeline,
     profile_pipeline_job,
 )
-from linkedin_assets.profile_ids import profile_url
+from linkedin_assets.core.profile_ids import profile_url
+from linkedin_assets.errors import ProfileBlocked, ProfileNotFound
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import (
     BrowserResource,

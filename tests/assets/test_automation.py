@@ -11,9 +11,9 @@ import dagster as dg
 import pytest
 from dagster_aws.s3 import S3Resource
 
-from linkedin_assets.intake_sensor import build_intake_sensor
-from linkedin_assets.partitions import profile_partitions
-from linkedin_assets.refresh_schedule import build_refresh_schedule
+from linkedin_assets.assets.partitions import profile_partitions
+from linkedin_assets.automation.intake_sensor import build_intake_sensor
+from linkedin_assets.automation.refresh_schedule import build_refresh_schedule
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
 from tests.assets.fakes import run
 from tests.conftest import REGION, TABLE

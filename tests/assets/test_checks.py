@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from linkedin_assets.pipeline import INDEX, JSON
-from linkedin_assets.run_report import run_rows
+from linkedin_assets.assets.pipeline import INDEX, JSON
+from linkedin_assets.assets.run_report import run_rows
 from tests.assets.fakes import CALLS, run
 from tests.conftest import BUCKET, TABLE
 

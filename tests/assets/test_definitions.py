@@ -141,7 +141,7 @@ def test_the_cli_prints_a_bad_setting_as_one_line_and_exits_2(
         "LINKEDIN_ASSETS_DATA_DIR": str(tmp_path), "LINKEDIN_MIN_DELAY_S": "nan",
     }  # fmt: skip
     result = subprocess.run(
-        [sys.executable, "-m", "linkedin_assets.cli", *command],
+        [sys.executable, "-m", "linkedin_assets.commands.cli", *command],
         env=environ, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 2, result.stdout + result.stderr

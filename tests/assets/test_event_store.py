@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.event_store import (
+from linkedin_assets.local.event_store import (
     BATCH_SIZE_VAR,
     DEFAULT_BATCH_SIZE,
     BatchingSqliteEventLogStorage,

@@ -8,14 +8,14 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from linkedin_assets.assets.partitions import profile_partitions, range_tags
+from linkedin_assets.commands.forget import ProfileInUse, covers, forget_profiles, profile_keys
+from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.errors import InvalidProfileUrl
-from linkedin_assets.forget import ProfileInUse, covers, forget_profiles, profile_keys
-from linkedin_assets.partitions import profile_partitions, range_tags
-from linkedin_assets.provisioning import ensure_bucket
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
-from linkedin_assets.storage_layout import StorageLayout
+from linkedin_assets.resources.provisioning import ensure_bucket
 from tests.assets.fakes import run
 from tests.conftest import BUCKET, REGION, TABLE
 

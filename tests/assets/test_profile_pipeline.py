@@ -9,10 +9,10 @@ import time
 
 import dagster as dg
 
+from linkedin_assets.assets.partitions import profile_partitions
+from linkedin_assets.assets.pipeline import ALL_ASSETS, profile_pipeline
+from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.errors import RateLimited
-from linkedin_assets.partitions import profile_partitions
-from linkedin_assets.pipeline import ALL_ASSETS, profile_pipeline
-from linkedin_assets.run_report import run_rows
 from tests.assets.fakes import CALLS, resources, run
 from tests.conftest import BUCKET, TABLE
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from linkedin_assets.profile_store_audit import profile_store_audit
-from linkedin_assets.upload_metrics_report import upload_metrics
+from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
+from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
 from tests.assets.fakes import resources, run
 from tests.conftest import BUCKET, TABLE
 

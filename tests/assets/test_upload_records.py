@@ -12,21 +12,21 @@ from typing import Any
 
 import dagster as dg
 
-from linkedin_assets.documents import build_document, content_sha256, serialise
-from linkedin_assets.forget import forget_profiles
-from linkedin_assets.profile_ids import profile_url
-from linkedin_assets.profile_json import (
+from linkedin_assets.assets.profile_json import (
     check_intact,
     load_published,
     object_metadata,
     publish,
     read_upload_record,
 )
-from linkedin_assets.profile_store_audit import audit_findings, collect
+from linkedin_assets.assets.reports.profile_store_audit import audit_findings, collect
+from linkedin_assets.commands.forget import forget_profiles
+from linkedin_assets.core.documents import build_document, content_sha256, serialise
+from linkedin_assets.core.profile_ids import profile_url
+from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
-from linkedin_assets.storage_layout import StorageLayout
 from tests.conftest import BUCKET, TABLE
 
 JANE, JANE_META = "jane", "jane-meta"

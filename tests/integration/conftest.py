@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from linkedin_assets.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
 
 
 def free_port() -> int:

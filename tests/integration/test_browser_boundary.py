@@ -15,12 +15,12 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from linkedin_assets.core.extraction import extract_profile
+from linkedin_assets.core.host_policy import HostPolicy
 from linkedin_assets.errors import CaptureError, ProfileBlocked
-from linkedin_assets.extraction import extract_profile
-from linkedin_assets.host_policy import HostPolicy
-from linkedin_assets.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.resources.browser import ChromiumSession, LeftSite, open_browser
-from linkedin_assets.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.testing.fault_site import (
     FAULT_NOISE_CANVAS,
     FAULT_OPENS_POPUPS,

@@ -20,11 +20,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from linkedin_assets.assets.run_report import run_rows
+from linkedin_assets.core.documents import validate_document
 from linkedin_assets.definitions import build_definitions
-from linkedin_assets.documents import validate_document
-from linkedin_assets.local_stack import LocalStack, StackSettings
-from linkedin_assets.run_report import run_rows
-from linkedin_assets.sample_site import load_sample_profiles
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.sample_site import load_sample_profiles
 from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from tests.integration.local_aws import local_client
@@ -34,7 +34,7 @@ IDS = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"]
 RUN_ONE = """
 import dagster as dg
 from linkedin_assets.definitions import build_definitions
-from linkedin_assets.partitions import partition_range_tags
+from linkedin_assets.assets.partitions import partition_range_tags
 instance = dg.DagsterInstance.get()
 ids = instance.get_dynamic_partitions("profiles")
 build_definitions("local").resolve_job_def("profile_pipeline_job").execute_in_process(

@@ -11,7 +11,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from linkedin_assets.sample_site import load_sample_profiles
+from linkedin_assets.local.sample_site import load_sample_profiles
 from tests.integration.conftest import stack_environ
 
 pytestmark = pytest.mark.integration
@@ -50,7 +50,7 @@ def test_demo_runs_every_sample_profile_and_keeps_data_across_restarts(tmp_path:
 
 def test_local_objects_are_encrypted_by_bucket_default_too(tmp_path: Path) -> None:
     """The local stack provisions default encryption, so even a bare PUT is encrypted."""
-    from linkedin_assets.local_stack import LocalStack, StackSettings
+    from linkedin_assets.local.local_stack import LocalStack, StackSettings
 
     environ = stack_environ(tmp_path)
     with LocalStack(StackSettings.from_environ(environ), persist=False):

@@ -9,11 +9,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from linkedin_assets.assets.partitions import partition_range_tags
+from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.definitions import build_definitions
-from linkedin_assets.local_stack import LocalStack, StackSettings
-from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.run_report import run_rows
-from linkedin_assets.sample_site import SampleSite, load_sample_profiles
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
 from linkedin_assets.testing.fault_site import (
     FAULT_CRASHES_TAB,

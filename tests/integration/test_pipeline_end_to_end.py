@@ -13,11 +13,11 @@ import boto3
 import dagster as dg
 import pytest
 
-from linkedin_assets import intake
+from linkedin_assets.assets.partitions import partition_range_tags
+from linkedin_assets.assets.run_report import run_rows
+from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
-from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.run_report import run_rows
-from linkedin_assets.sample_site import load_sample_profiles
+from linkedin_assets.local.sample_site import load_sample_profiles
 
 pytestmark = pytest.mark.integration
 

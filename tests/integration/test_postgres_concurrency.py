@@ -32,12 +32,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from linkedin_assets import intake
-from linkedin_assets.local_stack import LocalStack, StackSettings
-from linkedin_assets.partitions import partition_range_tags
-from linkedin_assets.pipeline import CAPTURE_POOL
-from linkedin_assets.sample_site import SampleSite
-from linkedin_assets.storage_layout import StorageLayout
+from linkedin_assets.assets.partitions import partition_range_tags
+from linkedin_assets.assets.pipeline import CAPTURE_POOL
+from linkedin_assets.automation import intake
+from linkedin_assets.core.storage_layout import StorageLayout
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 from linkedin_assets.testing.postgres import LocalPostgres, PostgresServer

@@ -33,12 +33,12 @@ import dagster as dg
 import pytest
 from dagster._serdes import serialize_value
 
+from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
+from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
 from linkedin_assets.definitions import build_definitions, build_resources
-from linkedin_assets.local_stack import RECORDING_FILE, LocalStack, StackSettings
-from linkedin_assets.profile_store_audit import profile_store_audit
-from linkedin_assets.sample_site import SampleSite, load_sample_profiles
+from linkedin_assets.local.local_stack import RECORDING_FILE, LocalStack, StackSettings
+from linkedin_assets.local.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.settings import LOCAL_DEFAULTS
-from linkedin_assets.upload_metrics_report import upload_metrics
 from tests.integration.conftest import stack_environ
 
 pytestmark = pytest.mark.integration

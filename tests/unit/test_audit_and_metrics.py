@@ -1,13 +1,13 @@
 import pytest
 
-from linkedin_assets.profile_store_audit import (
+from linkedin_assets.assets.reports.profile_store_audit import (
     ObjectFacts,
     audit_findings,
     classify_profile_key,
     classify_screenshot_key,
     resolve_legacy_meta,
 )
-from linkedin_assets.upload_metrics import (
+from linkedin_assets.assets.upload_metrics import (
     ProfileUpload,
     error_signature,
     percentile,

@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from linkedin_assets.inbox import InboxCursor
-from linkedin_assets.intake_tick import take_in
-from linkedin_assets.partitions import contiguous_ranges
-from linkedin_assets.refresh import ProfileState, select_for_refresh
+from linkedin_assets.assets.partitions import contiguous_ranges
+from linkedin_assets.automation.intake_tick import take_in
+from linkedin_assets.core.inbox import InboxCursor
+from linkedin_assets.core.refresh import ProfileState, select_for_refresh
 from tests.unit.memory_inbox import MemoryInbox
 
 ORDER = [f"p{n:02d}" for n in range(10)]

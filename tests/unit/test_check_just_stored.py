@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets import profile_screenshots
+from linkedin_assets.assets import profile_screenshots
+from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
-from linkedin_assets.storage_layout import StorageLayout
 from tests.conftest import BUCKET
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\1" * 64

@@ -1,6 +1,6 @@
 from click.testing import CliRunner
 
-from linkedin_assets.cli import main
+from linkedin_assets.commands.cli import main
 
 
 def test_add_without_urls_or_files_is_a_usage_error() -> None:

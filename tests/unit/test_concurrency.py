@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets.concurrency import BlockBackoff, EventRelay, PoliteBrowser, bounded_map
+from linkedin_assets.assets.concurrency import BlockBackoff, EventRelay, PoliteBrowser, bounded_map
 from linkedin_assets.errors import NotVisited, ProfileNotFound, RateLimited
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 
@@ -202,7 +202,7 @@ def test_other_capture_errors_do_not_count_as_blocks() -> None:
 
 
 def test_progress_counts_outcomes_and_logs_at_intervals_and_at_the_end() -> None:
-    from linkedin_assets.pipeline import ProfileOutcome, Progress
+    from linkedin_assets.assets.pipeline import ProfileOutcome, Progress
 
     lines: list[str] = []
     progress = Progress(3, lines.append, every_s=3600)

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets import profile_json
-from linkedin_assets.documents import build_document
+from linkedin_assets.assets import profile_json
+from linkedin_assets.core.documents import build_document
+from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.errors import UploadFailed
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
-from linkedin_assets.storage_layout import StorageLayout
 from tests.conftest import BUCKET
 
 

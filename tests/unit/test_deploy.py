@@ -15,8 +15,8 @@ import pytest
 import yaml
 from dagster._core.instance.config import dagster_instance_config
 
-from linkedin_assets.intake_sensor import SOURCE_TAG
-from linkedin_assets.pipeline import CAPTURE_POOL, profile_pipeline
+from linkedin_assets.assets.pipeline import CAPTURE_POOL, profile_pipeline
+from linkedin_assets.automation.intake_sensor import SOURCE_TAG
 from linkedin_assets.testing.postgres import DAGSTER_PG_ENV
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

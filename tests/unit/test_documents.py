@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets.documents import (
+from linkedin_assets.core.documents import (
     InvalidDocument,
     build_document,
     content_sha256,

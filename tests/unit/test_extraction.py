@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets.extraction import ExtractedProfile, extract_profile
-from linkedin_assets.sample_site import PAGES_DIR, SampleProfile, load_sample_profiles
+from linkedin_assets.core.extraction import ExtractedProfile, extract_profile
+from linkedin_assets.local.sample_site import PAGES_DIR, SampleProfile, load_sample_profiles
 
 OK_PROFILES = [p for p in load_sample_profiles() if p.outcome == "ok"]
 MARKUP = re.compile(r"<[A-Za-z]")

@@ -15,12 +15,12 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from linkedin_assets.core.extraction import classify_page, extract_profile
+from linkedin_assets.core.host_policy import HostPolicy
+from linkedin_assets.core.profile_ids import validate_profile_id
 from linkedin_assets.errors import CaptureError
-from linkedin_assets.extraction import classify_page, extract_profile
-from linkedin_assets.host_policy import HostPolicy
-from linkedin_assets.profile_ids import validate_profile_id
+from linkedin_assets.local.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.resources.browser import ChromiumSession, open_browser
-from linkedin_assets.sample_site import SampleSite, load_sample_profiles
 from linkedin_assets.testing.fault_site import (
     BOUNDARY_FAULT_IDS,
     FAULT_CRASHES_TAB,

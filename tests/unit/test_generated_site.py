@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from linkedin_assets.extraction import extract_profile
-from linkedin_assets.profile_ids import validate_profile_id
-from linkedin_assets.sample_site import SampleProfile, SampleSite, load_sample_profiles
+from linkedin_assets.core.extraction import extract_profile
+from linkedin_assets.core.profile_ids import validate_profile_id
+from linkedin_assets.local.sample_site import SampleProfile, SampleSite, load_sample_profiles
 from linkedin_assets.testing.generated_site import TEMPLATES, generate_site
 
 COUNT = 200

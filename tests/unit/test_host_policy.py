@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.host_policy import (
+from linkedin_assets.core.host_policy import (
     DEFAULT_ALLOWED_HOSTS,
     HostEntry,
     HostPolicy,
@@ -14,6 +13,7 @@ from linkedin_assets.host_policy import (
     refusal,
     resolver_rules,
 )
+from linkedin_assets.errors import ConfigurationError
 
 LINKEDIN = "https://www.linkedin.com"
 DEPLOYED = HostPolicy(parse_allowed_hosts(DEFAULT_ALLOWED_HOSTS), internal_allowed=False)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from linkedin_assets.inbox import parse_file
-from linkedin_assets.profile_ids import InvalidProfileUrl, profile_id_from_url
+from linkedin_assets.core.inbox import parse_file
+from linkedin_assets.core.profile_ids import InvalidProfileUrl, profile_id_from_url
 
 MAX_REASON = 1_000  # no reason or message may echo a long input back
 MAX_SHOWN_INPUT = 201  # the rejected input is cut to 200 characters plus "…"

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets.documents import build_document, serialise, validate_document
-from linkedin_assets.extraction import ExtractedProfile, extract_profile
+from linkedin_assets.core.documents import build_document, serialise, validate_document
+from linkedin_assets.core.extraction import ExtractedProfile, extract_profile
 
 PROFILE_ID = "test-person"
 PROFILE_URL = "https://www.linkedin.com/in/test-person/"

@@ -5,8 +5,8 @@ from dataclasses import asdict
 
 import pytest
 
-from linkedin_assets import inbox_lines
-from linkedin_assets.inbox import (
+from linkedin_assets.core import inbox_lines
+from linkedin_assets.core.inbox import (
     BlockReader,
     InboxCursor,
     InboxEntry,

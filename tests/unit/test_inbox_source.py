@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from linkedin_assets.automation.intake_tick import take_in
+from linkedin_assets.core.inbox import InboxCursor
 from linkedin_assets.errors import StorageError
-from linkedin_assets.inbox import InboxCursor
-from linkedin_assets.intake_tick import take_in
 from linkedin_assets.resources.inbox_source import Listing, LocalInbox, NotRegularFile
 
 HOSTILE_LINE = "$(touch${IFS}/tmp/PWNED)\n"

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
-from linkedin_assets import index_items
-from linkedin_assets.index_items import ItemUpdate, from_item
+from linkedin_assets.core import index_items
+from linkedin_assets.core.index_items import ItemUpdate, from_item
 
 
 def test_expression_sets_and_removes_with_placeholders_only() -> None:

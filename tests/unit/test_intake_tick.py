@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from linkedin_assets import inbox_lines
+from linkedin_assets.automation.intake_tick import take_in
+from linkedin_assets.core import inbox_lines
+from linkedin_assets.core.inbox import FIRST_WINDOW, InboxCursor
 from linkedin_assets.errors import ConfigurationError, StorageError
-from linkedin_assets.inbox import FIRST_WINDOW, InboxCursor
-from linkedin_assets.intake_tick import take_in
 from linkedin_assets.resources.configured import AutomationSettings
 from linkedin_assets.resources.inbox_source import InboxFileChanged, S3Inbox
 from tests.conftest import BUCKET

@@ -3,7 +3,7 @@
 import pytest
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.local_stack import LocalStack, StackSettings, loopback_address
+from linkedin_assets.local.local_stack import LocalStack, StackSettings, loopback_address
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_anything_else_is_refused_by_name(url: str) -> None:
 def test_start_refuses_before_sending_anything(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[str] = []
     monkeypatch.setattr(
-        "linkedin_assets.local_stack.is_listening", lambda url: sent.append(url) or False
+        "linkedin_assets.local.local_stack.is_listening", lambda url: sent.append(url) or False
     )
     settings = StackSettings(
         "http://10.9.9.9:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s"
@@ -41,7 +41,7 @@ def test_start_refuses_before_sending_anything(tmp_path, monkeypatch: pytest.Mon
 @pytest.mark.integration
 def test_recording_survives_concurrent_uploads_and_replays(tmp_path) -> None:
     """moto's recorder wrote entries of concurrent large PUTs interleaved, and the next start's
-    replay failed; linkedin_assets.moto_server keeps every entry whole."""
+    replay failed; linkedin_assets.local.moto_server keeps every entry whole."""
     import json
     import os
     from concurrent.futures import ThreadPoolExecutor

@@ -4,9 +4,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from linkedin_assets.assets.profile_screenshots import store_capture
+from linkedin_assets.core.profile_ids import profile_url
+from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.errors import ObjectNotFound, UploadFailed
-from linkedin_assets.profile_ids import profile_url
-from linkedin_assets.profile_screenshots import store_capture
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture, activity_url
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import (
@@ -16,7 +17,6 @@ from linkedin_assets.resources.object_store import (
     encode_metadata_value,
     metadata_size,
 )
-from linkedin_assets.storage_layout import StorageLayout
 from tests.conftest import BUCKET
 
 

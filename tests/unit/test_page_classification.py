@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from linkedin_assets.extraction import PageVerdict, classify_page
-from linkedin_assets.sample_site import PAGES_DIR, SampleProfile, load_sample_profiles
+from linkedin_assets.core.extraction import PageVerdict, classify_page
+from linkedin_assets.local.sample_site import PAGES_DIR, SampleProfile, load_sample_profiles
 
 PROFILE_URL = "https://www.linkedin.com/in/ada-example/"
 SPECIAL = PAGES_DIR / "_special"
@@ -98,7 +98,7 @@ def test_verdict_is_frozen() -> None:
     "profile_id", ["maren-okafor-7b3a21", "hana-kowalczyk", "friederike-albers"]
 )
 def test_activity_pages_are_judged_as_activity_pages(profile_id: str) -> None:
-    from linkedin_assets.sample_site import PAGES_DIR
+    from linkedin_assets.local.sample_site import PAGES_DIR
 
     html = (PAGES_DIR / profile_id / "activity.html").read_text(encoding="utf-8")
     url = f"http://127.0.0.1:8788/in/{profile_id}/recent-activity/all/"

@@ -2,14 +2,14 @@
 
 import dagster as dg
 
-from linkedin_assets.errors import ExtractionError, ProfileBlocked, RateLimited, UploadFailed
-from linkedin_assets.pipeline import (
+from linkedin_assets.assets.pipeline import (
     ProfileOutcome,
     _failed_stage,
     error_kind,
     failure_message,
     summarise,
 )
+from linkedin_assets.errors import ExtractionError, ProfileBlocked, RateLimited, UploadFailed
 
 
 def test_error_kinds() -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkedin_assets import errors
-from linkedin_assets.profile_ids import (
+from linkedin_assets.core.profile_ids import (
     MAX_SLUG_LENGTH,
     MAX_URL_LENGTH,
     MIN_SLUG_LENGTH,

@@ -2,7 +2,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from linkedin_assets import index_items
+from linkedin_assets.core import index_items
 from linkedin_assets.errors import StorageError
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
 from tests.conftest import TABLE

@@ -4,7 +4,7 @@ package ships must be the same document."""
 import json
 from pathlib import Path
 
-from linkedin_assets.documents import profile_schema
+from linkedin_assets.core.documents import profile_schema
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "profile.schema.json"
 

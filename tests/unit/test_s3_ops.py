@@ -2,8 +2,8 @@ import threading
 
 import pytest
 
-from linkedin_assets import s3_ops
 from linkedin_assets.errors import ObjectNotFound
+from linkedin_assets.resources import s3_ops
 from linkedin_assets.resources.object_store import S3ObjectStore
 from tests.conftest import BUCKET
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from linkedin_assets.sample_site import SampleProfile, SampleSite, load_sample_profiles
+from linkedin_assets.local.sample_site import SampleProfile, SampleSite, load_sample_profiles
 
 PROFILES = load_sample_profiles()
 OK = [p for p in PROFILES if p.outcome == "ok"]

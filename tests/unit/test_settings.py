@@ -5,9 +5,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.event_store import BatchingSqliteEventLogStorage
-from linkedin_assets.setting_rules import (
+from linkedin_assets.core.setting_rules import (
     SETTINGS,
     Cron,
     FloatRange,
@@ -15,6 +13,8 @@ from linkedin_assets.setting_rules import (
     KeyPrefix,
     setting,
 )
+from linkedin_assets.errors import ConfigurationError
+from linkedin_assets.local.event_store import BatchingSqliteEventLogStorage
 from linkedin_assets.settings import (
     apply_local_defaults,
     current_environment,
@@ -92,7 +92,7 @@ def test_automation_status_must_be_running_or_stopped() -> None:
     ],
 )
 def test_loopback_rule(host: str, expected: bool) -> None:
-    from linkedin_assets.loopback import is_loopback_host
+    from linkedin_assets.local.loopback import is_loopback_host
 
     assert is_loopback_host(host) is expected
 

@@ -4,14 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkedin_assets.errors import InvalidProfileUrl
-from linkedin_assets.profile_ids import profile_id_from_url
-from linkedin_assets.storage_layout import (
+from linkedin_assets.core.profile_ids import profile_id_from_url
+from linkedin_assets.core.storage_layout import (
     StorageLayout,
     is_upload_record,
     normalise_prefix,
     s3_url,
 )
+from linkedin_assets.errors import InvalidProfileUrl
 
 
 def test_default_keys_match_the_documented_layout() -> None:

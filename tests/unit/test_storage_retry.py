@@ -12,9 +12,8 @@ from typing import Any
 import botocore.exceptions
 import pytest
 
-from linkedin_assets.concurrency import Requeue, StorageGate, bounded_map, retry_pause_s
-from linkedin_assets.errors import UploadFailed
-from linkedin_assets.pipeline import (
+from linkedin_assets.assets.concurrency import Requeue, StorageGate, bounded_map, retry_pause_s
+from linkedin_assets.assets.pipeline import (
     ALL_ASSETS,
     CHECK_SPECS,
     ProfileOutcome,
@@ -23,6 +22,8 @@ from linkedin_assets.pipeline import (
     process_profile,
     summarise,
 )
+from linkedin_assets.core.storage_layout import StorageLayout
+from linkedin_assets.errors import UploadFailed
 from linkedin_assets.resources.aws import (
     ClientSettings,
     ProfileRequests,
@@ -34,7 +35,6 @@ from linkedin_assets.resources.aws import (
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import ObjectInfo, PutResult, S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
-from linkedin_assets.storage_layout import StorageLayout
 from tests.assets.fakes import BASE, FakeBrowser
 from tests.conftest import BUCKET, REGION, TABLE
 from tests.unit.test_concurrency import Recorder

@@ -1,0 +1,73 @@
+"""Layer 2, ``profile_text``: the profile document extracted from the stored HTML."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import dagster as dg
+
+from linkedin_assets.assets.partitions import profile_partitions
+from linkedin_assets.assets.profile_screenshots import SPEC as SCREENSHOTS
+from linkedin_assets.assets.profile_screenshots import StoredCapture
+from linkedin_assets.core.documents import build_document, content_sha256, serialise
+from linkedin_assets.core.extraction import extract_profile
+from linkedin_assets.errors import ExtractionError, ObjectNotFound
+from linkedin_assets.resources.configured import ProfileStorage
+from linkedin_assets.resources.object_store import PutResult
+
+SPEC = dg.AssetSpec(
+    "profile_text",
+    description=(
+        "The profile document (name, headline, location, about, experience, education, skills, "
+        "activity, fulltext) extracted from the stored HTML; re-runnable without the browser."
+    ),
+    deps=[SCREENSHOTS],
+    partitions_def=profile_partitions,
+    group_name="profiles",
+    kinds={"python", "s3"},
+    skippable=True,
+)
+
+
+def extract_document(capture: StoredCapture) -> dict[str, Any]:
+    """Build the validated document from a stored capture (pure)."""
+    extracted = extract_profile(capture.profile_html, capture.activity_html)
+    if not extracted["name"]:
+        raise ExtractionError(f"profile {capture.profile_id!r}: no name found in the stored HTML")
+    return build_document(capture.profile_id, capture.url, extracted)
+
+
+def store_document(storage: ProfileStorage, document: dict[str, Any]) -> PutResult:
+    """Upload the extracted document; the same content (whatever ``extracted_at``) writes nothing,
+    as for ``profile_json``, so a re-extraction that changes nothing rewrites nothing."""
+    key = storage.layout.extracted_key(document["profile_id"])
+    return storage.objects.put(
+        storage.profile_text_bucket, key, serialise(document),
+        content_type="application/json; charset=utf-8",
+        metadata={"profile-id": document["profile_id"], "extracted-at": document["extracted_at"]},
+        fingerprint=content_sha256(document),
+    )  # fmt: skip
+
+
+def load_document(storage: ProfileStorage, profile_id: str) -> dict[str, Any]:
+    key = storage.layout.extracted_key(profile_id)
+    try:
+        return json.loads(storage.objects.get(storage.profile_text_bucket, key))
+    except ObjectNotFound as exc:
+        raise ExtractionError(
+            f"profile {profile_id!r} has no extracted document; materialize profile_text first"
+        ) from exc
+
+
+def materialization_metadata(document: dict[str, Any], put: PutResult) -> dict[str, Any]:
+    return {
+        "s3_key": put.key,
+        "outcome": put.outcome,
+        "name": document["name"],
+        "experience": len(document["experience"]),
+        "education": len(document["education"]),
+        "skills": len(document["skills"]),
+        "activity": len(document["activity"]),
+        "fulltext_chars": len(document["fulltext"]),
+    }

@@ -1,0 +1,141 @@
+"""The ``linkedin-assets`` command line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+
+import click
+from rich.console import Console
+
+from linkedin_assets.errors import ConfigurationError, LinkedInAssetsError
+from linkedin_assets.settings import ENVIRONMENTS, apply_local_defaults
+
+
+class _ConfigurationProblem(click.ClickException):
+    """A setting the command cannot run with: status 2, like any other usage mistake."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    """Project errors (bad configuration, bad input) end the command with their message alone."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise _ConfigurationProblem(str(exc)) from exc
+        except LinkedInAssetsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """Capture LinkedIn profiles into S3 and DynamoDB with Dagster."""
+
+
+@main.command()
+def demo() -> None:
+    """Run the main job on the local stack: every sample profile, one run, checks, a table."""
+    from linkedin_assets.commands.demo import run_demo
+
+    # Wide enough for S3 keys and failure reasons when the output is a file or a CI log.
+    ok = run_demo(Console(width=None if sys.stdout.isatty() else 160))
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="A .txt (one URL a line) or .csv (url[,status] columns) file; repeatable.",
+)  # fmt: skip
+@click.option("--status", help="Lead status for every URL that has none of its own.")
+def add(urls: tuple[str, ...], files: tuple[str, ...], status: str | None) -> None:
+    """Register profile URLs as partitions of the Dagster instance in DAGSTER_HOME.
+
+    Prints every accepted and rejected input with its reason, registers the good ones, and exits
+    with status 1 if anything was rejected.
+    """
+    if not urls and not files:
+        # Nothing to register is a mistake in the command, not a success (exit 2, with usage).
+        raise click.UsageError("give at least one profile URL or --file")
+    from linkedin_assets.commands.intake_command import run_add
+
+    sys.exit(run_add(list(urls), list(files), status, Console(highlight=False, soft_wrap=True)))
+
+
+@main.command()
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice(ENVIRONMENTS),
+    default=None,
+    help="Default: LINKEDIN_ASSETS_ENV.",
+)
+@click.option("--check", is_flag=True, help="Only report drift; change nothing (exit 1 on drift).")
+@click.option("--versioning", is_flag=True, help="Also turn bucket versioning on.")
+def provision(env: str | None, check: bool, versioning: bool) -> None:
+    """Create or verify the bucket(s) and the index table of an environment, idempotently."""
+    from linkedin_assets.commands.provision_command import run_provision
+    from linkedin_assets.settings import current_environment
+
+    sys.exit(
+        run_provision(
+            env or current_environment(),
+            check,
+            versioning,
+            Console(highlight=False, soft_wrap=True),
+        )
+    )
+
+
+@main.command()
+@click.argument("profile_ids", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Report what exists; delete nothing.")
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice(ENVIRONMENTS),
+    default=None,
+    help="Default: LINKEDIN_ASSETS_ENV.",
+)
+def forget(profile_ids: tuple[str, ...], dry_run: bool, env: str | None) -> None:
+    """Delete profiles' data everywhere: S3 objects, index items, Dagster partitions."""
+    from linkedin_assets.commands.forget_command import run_forget
+    from linkedin_assets.settings import current_environment
+
+    console = Console(highlight=False, soft_wrap=True)
+    sys.exit(run_forget(env or current_environment(), list(profile_ids), dry_run, console))
+
+
+@main.command()
+@click.option("--no-persist", is_flag=True, help="Do not record or replay local data.")
+def stack(no_persist: bool) -> None:
+    """Serve moto's S3/DynamoDB and the sample site on 127.0.0.1 until interrupted."""
+    from linkedin_assets.local.local_stack import LocalStack, StackSettings
+
+    apply_local_defaults(os.environ)  # type: ignore[arg-type]
+    settings = StackSettings.from_environ(os.environ)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    inbox = settings.data_dir / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    with LocalStack(settings, persist=not no_persist) as local:
+        click.echo(
+            f"S3/DynamoDB: {settings.endpoint_url} ({'replayed' if local.replayed else 'fresh'})\n"
+            f"sample site: {settings.site_url}\n"
+            f"inbox (PROFILE_URL_INBOX): {inbox}\n"
+            f"bucket {settings.bucket}, table {settings.table}, data in {settings.data_dir}\n"
+            "Ctrl-C to stop."
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+
+
+if __name__ == "__main__":
+    main()

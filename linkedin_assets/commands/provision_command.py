@@ -1,0 +1,75 @@
+"""``linkedin-assets provision --env ENV [--check] [--versioning]``."""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+
+from rich.console import Console
+from rich.markup import escape
+
+from linkedin_assets.definitions import build_resources
+from linkedin_assets.resources.aws import ClientSettings, build_client
+from linkedin_assets.resources.provisioning import (
+    Change,
+    apply_bucket,
+    apply_table,
+    bucket_policy,
+    plan_bucket,
+    plan_table,
+)
+from linkedin_assets.settings import DEFAULT_REGION, apply_local_defaults
+
+
+def run_provision(env: str, check: bool, versioning: bool, console: Console) -> int:
+    """Create or verify; with ``check`` only report drift. Exit status 1 when drift is found."""
+    if env == "local":
+        apply_local_defaults(os.environ)  # type: ignore[arg-type]
+    resources = build_resources(env)
+    with ExitStack() as stack:
+        storage = stack.enter_context(
+            resources["profile_storage"].process_config_and_initialize_cm()
+        )
+        index = stack.enter_context(
+            resources["profile_index_store"].process_config_and_initialize_cm()
+        )
+        endpoint = storage.s3.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+        https_only = not (endpoint or "").startswith("http://")
+        kms = storage.kms_key_id if storage.sse_algorithm == "aws:kms" else None
+        buckets = {storage.screenshot_bucket: storage.s3.region_name or DEFAULT_REGION}
+        text_bucket = storage.profile_text_bucket or storage.screenshot_bucket
+        buckets.setdefault(
+            text_bucket, storage.profile_text_region or storage.s3.region_name or DEFAULT_REGION
+        )
+        changes: list[Change] = []
+        for bucket, region in buckets.items():
+            client = build_client("s3", storage.client_settings(region))
+            kwargs = {
+                "kms_key_id": kms,
+                "versioning": versioning,
+                "policy": bucket_policy(bucket, https_only),
+            }
+            plan = plan_bucket if check else apply_bucket
+            changes += plan(client, bucket, region, **kwargs)
+        dynamodb = build_client(
+            "dynamodb",
+            ClientSettings(
+                region_name=index.region_name or DEFAULT_REGION,
+                endpoint_url=index.endpoint_url,
+                aws_access_key_id=index.aws_access_key_id,
+                aws_secret_access_key=index.aws_secret_access_key,
+                aws_session_token=index.aws_session_token,
+            ),
+            None,
+        )  # fmt: skip
+        changes += (plan_table if check else apply_table)(dynamodb, index.table)
+    targets = ", ".join([*(f"s3://{b}" for b in buckets), f"dynamodb:{index.table}"])
+    if not changes:
+        console.print(f"{env}: {targets} as wanted; nothing to change")
+        return 0
+    verb = "drift" if check else "changed"
+    for change in changes:
+        console.print(escape(f"{verb}: {change}"))
+    if not https_only:
+        console.print("note: plain-HTTP endpoint, so the bucket policy omits DenyInsecureTransport")
+    return 1 if check else 0

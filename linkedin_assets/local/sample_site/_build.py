@@ -1,0 +1,94 @@
+"""Regenerate `pages/` and `pages/manifest.json` from the fictional people in `_people.py`.
+
+    python -m linkedin_assets.local.sample_site._build [PAGES_DIR]
+
+The pages are committed; rerun this only after changing `_people.py` or a renderer. The manifest's
+`expected` block is copied from the hand-written data, never read back from the rendered pages.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from linkedin_assets.local.sample_site._people import PEOPLE, SPECIALS, Person
+from linkedin_assets.local.sample_site._render_common import (
+    LOGIN_PAGE,
+    NOT_FOUND_PAGE,
+    RATE_LIMITED_PAGE,
+    activity_page,
+)
+from linkedin_assets.local.sample_site._render_member import profile_page as member_page
+from linkedin_assets.local.sample_site._render_public import profile_page as public_page
+
+DEFAULT_PAGES_DIR = Path(__file__).parent / "pages"
+
+
+def render_profile(person: Person) -> str:
+    if person.era.startswith("logged_out"):
+        return public_page(person)
+    return member_page(person)
+
+
+def expected(person: Person) -> dict[str, Any]:
+    # The activity page wins when there is one; otherwise the profile page's own cards count.
+    posts = person.posts if person.has_activity_page else person.cards
+    return {
+        "name": person.name,
+        "headline": person.headline,
+        "location": person.location,
+        "current_company": person.current_company,
+        "experience_count": len(person.jobs),
+        "education_count": len(person.schools),
+        "skills_count": len(person.skills),
+        "activity_count": sum(1 for post in posts if post.author is None),
+        "connections": person.connections[1] if person.connections else None,
+        "followers": person.followers[1] if person.followers else person.jsonld_followers,
+        "about_contains": list(person.about_contains) if person.about else None,
+        "fulltext_contains": list(person.fulltext_contains),
+        "fulltext_excludes": list(person.fulltext_excludes),
+        "literal_markup": list(person.literal_markup),
+    }
+
+
+def manifest() -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = [
+        {
+            "profile_id": p.profile_id,
+            "era": p.era,
+            "outcome": "ok",
+            "has_activity_page": p.has_activity_page,
+            "expected": expected(p),
+        }
+        for p in PEOPLE
+    ]
+    entries += [
+        {"profile_id": s.profile_id, "era": s.era, "outcome": s.outcome, "has_activity_page": False}
+        for s in SPECIALS
+    ]
+    return entries
+
+
+def build(pages_dir: Path = DEFAULT_PAGES_DIR) -> None:
+    for person in PEOPLE:
+        folder = pages_dir / person.profile_id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "profile.html").write_text(render_profile(person), encoding="utf-8")
+        if person.has_activity_page:
+            (folder / "activity.html").write_text(activity_page(person), encoding="utf-8")
+    special = pages_dir / "_special"
+    special.mkdir(parents=True, exist_ok=True)
+    for name, html in (
+        ("login.html", LOGIN_PAGE),
+        ("not_found.html", NOT_FOUND_PAGE),
+        ("rate_limited.html", RATE_LIMITED_PAGE),
+    ):
+        (special / name).write_text(html, encoding="utf-8")
+    text = json.dumps(manifest(), ensure_ascii=False, indent=2) + "\n"
+    (pages_dir / "manifest.json").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PAGES_DIR)
