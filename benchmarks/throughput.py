@@ -42,14 +42,8 @@ import psutil
 
 from linkedin_assets.assets.concurrency import BlockBackoff, PoliteBrowser, bounded_map
 from linkedin_assets.assets.partitions import partition_range_tags
-from linkedin_assets.assets.pipeline import (
-    ALL_ASSETS,
-    CHECK_SPECS,
-    TEXT,
-    ProfileWork,
-    RunContext,
-    process_profile,
-)
+from linkedin_assets.assets.profile_run import ALL_ASSETS, CHECK_SPECS, TEXT, process_profile
+from linkedin_assets.assets.work import ProfileWork, RunContext
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite

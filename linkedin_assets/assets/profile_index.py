@@ -6,10 +6,12 @@ from typing import Any
 
 import dagster as dg
 
+from linkedin_assets.assets import profile_json, profile_screenshots
 from linkedin_assets.assets.checks import CheckOutcome, check_spec
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.profile_json import SPEC as JSON_SPEC
 from linkedin_assets.assets.profile_json import Published
+from linkedin_assets.assets.work import ProfileWork, RunContext, Stage
 from linkedin_assets.core import index_items
 from linkedin_assets.core.documents import utc_timestamp
 from linkedin_assets.resources.configured import ProfileStorage
@@ -105,3 +107,19 @@ def check_consistent(
     return CheckOutcome.from_problems(
         problems, "index item matches S3", {"observed": observed, "expected": expected}
     )
+
+
+# The layer's stage: what the multi-asset runs for one profile (assets/work.py).
+
+
+def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
+    document, published = profile_json.published(run, work)
+    keys = profile_screenshots.keys(run, work)
+    return {"table": run.index_table, **record_published(run.index, document, published, keys)}
+
+
+def check(run: RunContext, work: ProfileWork) -> CheckOutcome:
+    return check_consistent(run.storage, run.index.get(work.profile_id), work.profile_id)
+
+
+STAGE = Stage(SPEC, materialize, CONSISTENT_CHECK, check)

@@ -10,9 +10,11 @@ from typing import Any
 
 import dagster as dg
 
+from linkedin_assets.assets import profile_text
 from linkedin_assets.assets.checks import CheckOutcome, check_spec, object_problems
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.profile_text import SPEC as TEXT
+from linkedin_assets.assets.work import ProfileWork, RunContext, Stage
 from linkedin_assets.core.documents import (
     InvalidDocument,
     content_sha256,
@@ -21,6 +23,7 @@ from linkedin_assets.core.documents import (
     utc_timestamp,
     validate_document,
 )
+from linkedin_assets.core.index_items import DEFAULT_STATUS
 from linkedin_assets.core.storage_layout import is_upload_record
 from linkedin_assets.errors import ObjectNotFound
 from linkedin_assets.resources.configured import ProfileStorage
@@ -238,3 +241,31 @@ def _document_problems(
     if document["profile_id"] != profile_id:
         return [f"{key} holds profile {document['profile_id']!r}, not {profile_id!r}"]
     return []
+
+
+# The layer's stage: what the multi-asset runs for one profile (assets/work.py).
+
+
+def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
+    document = profile_text.document(run, work)
+    status = run.statuses.get(work.profile_id, DEFAULT_STATUS)
+    with profile_text.upload_failure_recorded(run, work, document["url"]):
+        work.document, work.published = publish(
+            run.storage, document, status=status, index_table=run.index_table
+        )
+    work.outcome.json_put = work.published.document
+    return materialization_metadata(work.published)
+
+
+def check(run: RunContext, work: ProfileWork) -> CheckOutcome:
+    return check_intact(run.storage, work.profile_id)
+
+
+def published(run: RunContext, work: ProfileWork) -> tuple[dict[str, Any], Published]:
+    """The published document and its upload record: this run's, or those in S3, read once."""
+    if work.published is None or work.document is None:
+        work.document, work.published = load_published(run.storage, work.profile_id)
+    return work.document, work.published
+
+
+STAGE = Stage(SPEC, materialize, INTACT_CHECK, check)

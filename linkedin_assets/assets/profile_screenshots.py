@@ -13,6 +13,7 @@ import dagster as dg
 
 from linkedin_assets.assets.checks import CheckOutcome, check_spec, object_problems
 from linkedin_assets.assets.partitions import profile_partitions
+from linkedin_assets.assets.work import ProfileWork, RunContext, Stage
 from linkedin_assets.core.storage_layout import PageKind
 from linkedin_assets.errors import ExtractionError, ObjectNotFound
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
@@ -88,30 +89,36 @@ def page_metadata(common: Mapping[str, str], kind: PageKind, url: str) -> dict[s
     return meta
 
 
-def store_capture(storage: ProfileStorage, capture: ProfileCapture) -> dict[str, PutResult]:
-    """Upload the screenshots, the HTML and the capture manifest; return each put by name."""
+def store_capture(
+    storage: ProfileStorage, capture: ProfileCapture, done: dict[str, PutResult] | None = None
+) -> dict[str, PutResult]:
+    """Upload the screenshots, the HTML and the capture manifest; return each put by name.
+
+    ``done`` holds the puts that already succeeded (an earlier storage round of this run): they
+    are not sent again, so a round after a transient failure sends only what is missing."""
     bucket, layout, pid = storage.screenshot_bucket, storage.layout, capture.profile_id
     common = {"profile-id": pid, "captured-at": capture.captured_at}
-    results: dict[str, PutResult] = {}
+    results: dict[str, PutResult] = {} if done is None else done
+
+    def put(name: str, key: str, body: bytes, content_type: str, meta: dict[str, str]) -> None:
+        if name not in results:
+            results[name] = storage.objects.put(
+                bucket, key, body, content_type=content_type, metadata=meta
+            )
+
     pages: list[tuple[PageKind, PageCapture]] = [("profile", capture.profile)]
     if capture.activity is not None:
         pages.append(("activity", capture.activity))
     for kind, page in pages:
         meta = page_metadata(common, kind, page.requested_url)
-        results[f"{kind}_png"] = storage.objects.put(
-            bucket, layout.screenshot_key(pid, kind), page.png,
-            content_type="image/png", metadata=meta,
-        )  # fmt: skip
-        results[f"{kind}_html"] = storage.objects.put(
-            bucket, layout.capture_html_key(pid, kind), page.html.encode("utf-8"),
-            content_type="text/html; charset=utf-8", metadata=meta,
+        put(f"{kind}_png", layout.screenshot_key(pid, kind), page.png, "image/png", meta)
+        put(
+            f"{kind}_html", layout.capture_html_key(pid, kind), page.html.encode("utf-8"),
+            "text/html; charset=utf-8", meta,
         )  # fmt: skip
     manifest = json.dumps(capture_manifest(capture), sort_keys=True).encode()
-    results["manifest"] = storage.objects.put(
-        bucket, layout.capture_manifest_key(pid), manifest,
-        content_type="application/json", metadata=common,
-    )  # fmt: skip
-    return results
+    put("manifest", layout.capture_manifest_key(pid), manifest, "application/json", common)
+    return dict(results)
 
 
 def screenshot_keys(storage: ProfileStorage, profile_id: str, has_activity: bool) -> dict[str, str]:
@@ -256,3 +263,52 @@ def _b64_sha256(hex_digest: str) -> str | None:
         return base64.b64encode(bytes.fromhex(hex_digest)).decode()
     except ValueError:
         return None
+
+
+# The layer's stage: what the multi-asset runs for one profile (assets/work.py).
+
+
+def browse(run: RunContext, work: ProfileWork) -> None:
+    """Visit the profile and its activity page (outside the storage gate)."""
+    assert run.browser is not None
+    work.capture = run.browser.capture_profile(work.profile_id, run.base_url)
+
+
+def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
+    """Store what ``browse`` captured; what ``profile_text`` needs stays in memory."""
+    storage, capture = run.storage, work.capture
+    assert capture is not None
+    puts = store_capture(storage, capture, work.puts)
+    work.shot_keys = screenshot_keys(storage, work.profile_id, capture.activity is not None)
+    work.just_stored = JustStored.of(capture, puts)
+    work.stored = StoredCapture(
+        work.profile_id,
+        capture.profile.requested_url,
+        capture.profile.html,
+        capture.activity.html if capture.activity else None,
+        capture_manifest(capture),
+    )
+    work.capture = None  # stored: the screenshots need not stay in memory
+    return materialization_metadata(storage, capture, puts)
+
+
+def check(run: RunContext, work: ProfileWork) -> CheckOutcome:
+    return check_stored(run.storage, work.profile_id, work.just_stored)
+
+
+def stored(run: RunContext, work: ProfileWork) -> StoredCapture:
+    """The profile's capture: this run's, or the stored one, read once."""
+    if work.stored is None:
+        work.stored = load_capture(run.storage, work.profile_id)
+    return work.stored
+
+
+def keys(run: RunContext, work: ProfileWork) -> dict[str, str]:
+    """The profile's screenshot keys: this run's, or those its stored manifest names."""
+    if work.shot_keys is None:
+        activity = bool(stored(run, work).manifest.get("activity"))
+        work.shot_keys = screenshot_keys(run.storage, work.profile_id, activity)
+    return work.shot_keys
+
+
+STAGE = Stage(SPEC, materialize, STORED_CHECK, check, browse=browse)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
 
+from linkedin_assets.assets import profile_screenshots
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.profile_screenshots import SPEC as SCREENSHOTS
 from linkedin_assets.assets.profile_screenshots import StoredCapture
-from linkedin_assets.core.documents import build_document, content_sha256, serialise
+from linkedin_assets.assets.work import ProfileWork, RunContext, Stage
+from linkedin_assets.core import index_items
+from linkedin_assets.core.documents import build_document, content_sha256, serialise, utc_timestamp
 from linkedin_assets.core.extraction import extract_profile
-from linkedin_assets.errors import ExtractionError, ObjectNotFound
+from linkedin_assets.errors import ExtractionError, ObjectNotFound, StorageError
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import PutResult
 
@@ -71,3 +76,43 @@ def materialization_metadata(document: dict[str, Any], put: PutResult) -> dict[s
         "activity": len(document["activity"]),
         "fulltext_chars": len(document["fulltext"]),
     }
+
+
+# The layer's stage: what the multi-asset runs for one profile (assets/work.py).
+
+
+def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
+    document = extract_document(profile_screenshots.stored(run, work))
+    with upload_failure_recorded(run, work, document["url"]):
+        put = store_document(run.storage, document)
+    work.document = document
+    return materialization_metadata(document, put)
+
+
+def document(run: RunContext, work: ProfileWork) -> dict[str, Any]:
+    """The profile's document: this run's, or the stored one, read once."""
+    if work.document is None:
+        work.document = load_document(run.storage, work.profile_id)
+    return work.document
+
+
+@contextmanager
+def upload_failure_recorded(run: RunContext, work: ProfileWork, url: str) -> Iterator[None]:
+    """A profile-text upload that fails for good is recorded in the index, then re-raised; one
+    that may succeed later is left to the next round (or the next run) to settle."""
+    try:
+        yield
+    except StorageError as exc:
+        if not exc.transient:
+            # The screenshots stay; the index says the text upload failed and why.
+            failure = index_items.upload_failure(
+                url=url,
+                screenshot_keys=profile_screenshots.keys(run, work),
+                error=str(exc),
+                now=utc_timestamp(),
+            )
+            run.index.update(work.profile_id, failure)
+        raise
+
+
+STAGE = Stage(SPEC, materialize)

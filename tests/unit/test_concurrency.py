@@ -202,7 +202,8 @@ def test_other_capture_errors_do_not_count_as_blocks() -> None:
 
 
 def test_progress_counts_outcomes_and_logs_at_intervals_and_at_the_end() -> None:
-    from linkedin_assets.assets.pipeline import ProfileOutcome, Progress
+    from linkedin_assets.assets.reporting import Progress
+    from linkedin_assets.assets.work import ProfileOutcome
 
     lines: list[str] = []
     progress = Progress(3, lines.append, every_s=3600)

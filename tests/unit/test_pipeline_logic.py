@@ -2,13 +2,9 @@
 
 import dagster as dg
 
-from linkedin_assets.assets.pipeline import (
-    ProfileOutcome,
-    _failed_stage,
-    error_kind,
-    failure_message,
-    summarise,
-)
+from linkedin_assets.assets.profile_run import error_kind, failed_stage
+from linkedin_assets.assets.reporting import failure_message, summarise
+from linkedin_assets.assets.work import ProfileOutcome
 from linkedin_assets.errors import ExtractionError, ProfileBlocked, RateLimited, UploadFailed
 
 
@@ -26,9 +22,9 @@ def test_failed_stage_is_the_first_selected_stage_not_completed() -> None:
         dg.AssetKey(k)
         for k in ("profile_screenshots", "profile_text", "profile_json", "profile_index")
     )
-    assert _failed_stage(outcome, everything) == "profile_text"
+    assert failed_stage(outcome, everything) == "profile_text"
     only_index = frozenset({dg.AssetKey("profile_index")})
-    assert _failed_stage(ProfileOutcome("a"), only_index) == "profile_index"
+    assert failed_stage(ProfileOutcome("a"), only_index) == "profile_index"
 
 
 def test_summary_counts_and_percentiles() -> None:

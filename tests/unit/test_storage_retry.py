@@ -13,15 +13,9 @@ import botocore.exceptions
 import pytest
 
 from linkedin_assets.assets.concurrency import Requeue, StorageGate, bounded_map, retry_pause_s
-from linkedin_assets.assets.pipeline import (
-    ALL_ASSETS,
-    CHECK_SPECS,
-    ProfileOutcome,
-    ProfileWork,
-    RunContext,
-    process_profile,
-    summarise,
-)
+from linkedin_assets.assets.profile_run import ALL_ASSETS, CHECK_SPECS, process_profile
+from linkedin_assets.assets.reporting import summarise
+from linkedin_assets.assets.work import ProfileOutcome, ProfileWork, RunContext
 from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.errors import UploadFailed
 from linkedin_assets.resources.aws import (
@@ -52,8 +46,10 @@ class FlakyStore:
         self.failures = failures
         self.transient = transient
         self.failed_puts = 0
+        self.keys: list[str] = []
 
     def put(self, bucket: str, key: str, body: bytes, **kwargs: Any) -> PutResult:
+        self.keys.append(key)
         if self.fragment in key and self.failed_puts < self.failures:
             self.failed_puts += 1
             code = "SlowDown (HTTP 503)" if self.transient else "AccessDenied (HTTP 403)"
@@ -129,6 +125,21 @@ def test_a_transient_upload_failure_sends_the_profile_back_and_it_resumes_where_
     assert 1.5 <= pauses[0] < 2.5 and 3.0 <= pauses[1] < 5.0  # growing, jittered
     retried = [line for level, line in run.log.lines if level == "warning"]
     assert len(retried) == 2 and "round 2/4" in retried[0] and "SlowDown" in retried[0]
+
+
+def test_a_round_sends_only_what_the_last_one_did_not_store(aws: dict[str, Any]) -> None:
+    store = flaky(aws, "captures/ada-lovelace/capture.json", failures=2)
+    run = run_context(aws, store, [], StorageRetry(rounds=4))
+    outcome, pauses = until_done(run, ProfileWork.start("ada-lovelace"))
+    assert outcome.ok and len(pauses) == 2
+    screenshot_puts = store.keys[:5]  # the screenshot layer comes first
+    assert screenshot_puts == [
+        "screenshots/ada-lovelace-profile.png",
+        "captures/ada-lovelace/profile.html",
+        "captures/ada-lovelace/capture.json",  # fails
+        "captures/ada-lovelace/capture.json",  # round 2: only what is missing; fails
+        "captures/ada-lovelace/capture.json",  # round 3: stored
+    ]
 
 
 def test_when_the_rounds_run_out_the_profile_is_deferred_not_failed(aws: dict[str, Any]) -> None:
