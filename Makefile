@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-unit test-integration lint format stack dev bench throughput screenshots faults clean
+.PHONY: setup demo test test-unit test-integration lint architecture format stack dev bench throughput screenshots faults clean
 
 $(STAMP): pyproject.toml
 	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
@@ -15,7 +15,7 @@ setup: $(STAMP)
 demo: setup  ## start the local stack, run every sample profile through the pipeline, print a table
 	$(BIN)/linkedin-assets demo
 
-test: setup  ## every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
+test: setup architecture  ## the architecture checks, then every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
 	$(BIN)/pytest
 
 test-unit: setup
@@ -24,9 +24,13 @@ test-unit: setup
 test-integration: setup
 	$(BIN)/pytest -m integration
 
-lint: setup
+lint: setup architecture
 	$(BIN)/ruff check linkedin_assets tests benchmarks
 	$(BIN)/ruff format --check linkedin_assets tests benchmarks
+
+architecture: setup  ## the import contracts and mypy on core/ and resources/ (pyproject.toml; docs/architecture.md)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format linkedin_assets tests

@@ -24,7 +24,6 @@ from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
 from linkedin_assets.automation.intake_sensor import build_intake_sensor
 from linkedin_assets.automation.refresh_schedule import build_refresh_schedule
 from linkedin_assets.core.host_policy import DEFAULT_ALLOWED_HOSTS
-from linkedin_assets.core.setting_rules import check_settings, setting
 from linkedin_assets.resources.browser import MAX_SCREENSHOT_MB, MAX_SCREENSHOT_PIXELS
 from linkedin_assets.resources.configured import (
     AutomationSettings,
@@ -35,9 +34,11 @@ from linkedin_assets.resources.configured import (
 from linkedin_assets.settings import (
     DEFAULT_REGION,
     LOCAL_DEFAULTS,
+    check_settings,
     current_environment,
     first_set,
     local_data_dir,
+    setting,
 )
 
 # Required outside local: a deployed environment must name its bucket and table.
@@ -58,7 +59,7 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             return dg.EnvVar(name)  # unset: Dagster names the missing variable at launch
         return default
 
-    # Every setting is checked against setting_rules.SETTINGS here, at load, so a bad value stops
+    # Every setting is checked against settings.SETTINGS here, at load, so a bad value stops
     # the load with one line naming it instead of failing (or misbehaving) in a run.
     check_settings(environ)
 

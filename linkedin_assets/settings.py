@@ -1,4 +1,5 @@
-"""Which environment this process runs in, and the defaults of the embedded local one.
+"""Which environment this process runs in, the defaults of the embedded local one, and the table
+of the settings checked at load.
 
 Only the environment's *name* is read when definitions load; names and secrets reach resources
 through ``dg.EnvVar`` so the Dagster UI shows variable names, never values.
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import dagster as dg
 import yaml
 
+from linkedin_assets.core.setting_rules import FloatRange, IntRange, KeyPrefix, Rule, read_setting
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.local.event_store import event_log_config, event_log_dir
 
@@ -33,6 +36,67 @@ LOCAL_DEFAULTS: Final[Mapping[str, str]] = {
     "S3_SCREENSHOT_BUCKET_NAME": "linkedin-assets-local",
     "DYNAMODB_PROFILE_TABLE": "linkedin-profiles-local",
 }
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A cron expression Dagster's schedules accept (5 fields, or ``@daily`` and the like)."""
+
+    def __call__(self, text: str) -> str:
+        try:
+            # Dagster's own check, through its public constructor: the schedule built from this
+            # value later can then not fail on it. It is why this rule lives here and not in core.
+            dg.ScheduleDefinition(name="cron_check", cron_schedule=text, job_name="cron_check")
+        except dg.DagsterInvalidDefinitionError:
+            raise ValueError(
+                "is not a cron expression Dagster accepts; allowed: 5 fields, e.g. '0 3 * * *'"
+            ) from None
+        return text
+
+
+# Every setting read at load, with its rule (linkedin_assets.core.setting_rules). A new setting is
+# one line here and one row in docs/configuration.md.
+SETTINGS: Final[Mapping[str, Rule]] = {
+    "AWS_MAX_ATTEMPTS": IntRange(1, 50),
+    "LINKEDIN_NAVIGATION_TIMEOUT_S": IntRange(1, 600),
+    "LINKEDIN_MAX_PAGE_MB": IntRange(1, 1024),
+    "LINKEDIN_MAX_CONSECUTIVE_BLOCKS": IntRange(1, 1000),
+    "LINKEDIN_BLOCK_BACKOFF_S": IntRange(0, 3600),
+    "LINKEDIN_MAX_CONCURRENT_PAGES": IntRange(1, 64),
+    "LINKEDIN_MIN_DELAY_S": FloatRange(0, 3600),
+    "LINKEDIN_DELAY_JITTER": FloatRange(0, 1),
+    "LINKEDIN_MAX_SCREENSHOT_PIXELS": IntRange(1, 1_000_000_000),
+    "LINKEDIN_MAX_SCREENSHOT_MB": IntRange(1, 1024),
+    "PROFILE_UPLOAD_WORKERS": IntRange(1, 256),
+    "PROFILE_STORAGE_RETRY_ROUNDS": IntRange(1, 100),
+    "PROFILE_STORAGE_RETRY_PAUSE_S": FloatRange(0, 3600),
+    "PROFILE_STORAGE_RETRY_MAX_S": FloatRange(0, 86_400),
+    "PROFILE_STORAGE_SLOWDOWN_S": FloatRange(0, 3600),
+    "PROFILE_RUN_BATCH_SIZE": IntRange(1, 10_000),
+    "PROFILE_INTAKE_MAX_LINES_PER_TICK": IntRange(1, 1_000_000),
+    "PROFILE_INTAKE_STABLE_AFTER_S": FloatRange(0, 86_400),
+    "PROFILE_REFRESH_MAX_AGE_DAYS": IntRange(1, 3650),
+    "PROFILE_REFRESH_MAX_PROFILES_PER_TICK": IntRange(1, 1_000_000),
+    "PROFILE_URL_SENSOR_INTERVAL_S": IntRange(1, 86_400),
+    "PROFILE_REFRESH_CRON": Cron(),
+    "S3_SCREENSHOT_PREFIX": KeyPrefix(),
+    "S3_PROFILE_TEXT_PREFIX": KeyPrefix(),
+}
+
+
+def setting(name: str, environ: Mapping[str, str]) -> Any:
+    """``name``'s value in ``environ``, checked against its rule; ``None`` if unset or blank."""
+    rule = SETTINGS.get(name)
+    if rule is None:
+        # A programming mistake, not a configuration one: every setting read must have a rule.
+        raise KeyError(f"setting {name} has no rule in linkedin_assets.settings.SETTINGS")
+    return read_setting(name, rule, environ)
+
+
+def check_settings(environ: Mapping[str, str]) -> None:
+    """Check every setting of the table that ``environ`` sets; the first bad one raises."""
+    for name in SETTINGS:
+        setting(name, environ)
 
 
 LOCAL_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")

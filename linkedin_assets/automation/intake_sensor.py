@@ -17,9 +17,8 @@ from linkedin_assets.assets.pipeline import ALL_ASSETS, INDEX, JSON, profile_pip
 from linkedin_assets.automation import intake
 from linkedin_assets.automation.intake_tick import IntakeTick, take_in
 from linkedin_assets.core.inbox import InboxCursor, shown_name
-from linkedin_assets.core.setting_rules import setting
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
-from linkedin_assets.settings import wants_running
+from linkedin_assets.settings import setting, wants_running
 
 MAX_REJECTS_LOGGED = 50
 DEFAULT_INTERVAL_S = 60

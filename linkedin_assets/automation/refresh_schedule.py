@@ -12,9 +12,8 @@ import dagster as dg
 from linkedin_assets.assets.partitions import contiguous_ranges, profile_partitions, range_tags
 from linkedin_assets.assets.pipeline import ALL_ASSETS, INDEX, profile_pipeline_job
 from linkedin_assets.core.refresh import ProfileState, select_for_refresh
-from linkedin_assets.core.setting_rules import setting
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
-from linkedin_assets.settings import wants_running
+from linkedin_assets.settings import setting, wants_running
 
 DEFAULT_CRON = "0 3 * * *"
 STATUS_NAMES = {

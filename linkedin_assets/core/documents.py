@@ -32,7 +32,8 @@ class InvalidDocument(ValueError):
 def profile_schema() -> dict[str, Any]:
     """The published JSON schema of the profile document."""
     text = resources.files("linkedin_assets.schemas").joinpath("profile.schema.json").read_text()
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:

@@ -5,21 +5,17 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from linkedin_assets.core.setting_rules import (
-    SETTINGS,
-    Cron,
-    FloatRange,
-    IntRange,
-    KeyPrefix,
-    setting,
-)
+from linkedin_assets.core.setting_rules import FloatRange, IntRange, KeyPrefix
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.local.event_store import BatchingSqliteEventLogStorage
 from linkedin_assets.settings import (
+    SETTINGS,
+    Cron,
     apply_local_defaults,
     current_environment,
     ensure_dagster_home,
     local_dagster_yaml,
+    setting,
     wants_running,
 )
 

@@ -111,7 +111,7 @@ def read(root: LexborNode) -> Draft:
         current_company=line(top.css_first('button[aria-label^="Current company"]')),
     )
     count_text = [line(li) or "" for li in top.css("ul.pv-top-card--list li")]
-    sections = {}
+    sections: dict[str, LexborNode] = {}
     for anchor in main.css("div.pv-profile-card__anchor"):
         anchor_id = anchor.attributes.get("id")
         if anchor_id and anchor.parent is not None:

@@ -64,7 +64,8 @@ def classify_page(status: int, url: str, html: str, page: RequestedPage = "profi
     if status in (404, 410):
         return PageVerdict("not_found", f"HTTP {status} from the site")
     tree = LexborHTMLParser(html or "")
-    title = (one_line(tree.css_first("title").text()) if tree.css_first("title") else "") or ""
+    title_node = tree.css_first("title")
+    title = (one_line(title_node.text()) if title_node else "") or ""
     if title.lower() == LOGIN_TITLE or tree.css_first("form.login__form, input#password"):
         return PageVerdict("blocked", "the page is the LinkedIn login form")
     if page == "activity" and tree.css_first(ACTIVITY_POSTS) is not None:

@@ -119,7 +119,8 @@ def schools(person: dict[str, Any]) -> list[Education]:
         school = _string(org.get("name"))
         if school is None:
             continue
-        member = org.get("member") if isinstance(org.get("member"), dict) else {}
+        member_field = org.get("member")
+        member = member_field if isinstance(member_field, dict) else {}
         dates = (_string(member.get("startDate")), _string(member.get("endDate")))
         found.append(education(school, None, None, dates))
     return found

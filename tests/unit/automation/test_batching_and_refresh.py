@@ -6,7 +6,7 @@ from linkedin_assets.assets.partitions import contiguous_ranges
 from linkedin_assets.automation.intake_tick import take_in
 from linkedin_assets.core.inbox import InboxCursor
 from linkedin_assets.core.refresh import ProfileState, select_for_refresh
-from tests.unit.memory_inbox import MemoryInbox
+from tests.unit.automation.memory_inbox import MemoryInbox
 
 ORDER = [f"p{n:02d}" for n in range(10)]
 

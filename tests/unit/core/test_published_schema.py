@@ -6,7 +6,7 @@ from pathlib import Path
 
 from linkedin_assets.core.documents import profile_schema
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "profile.schema.json"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "profile.schema.json"
 
 
 def test_published_schema_is_the_packaged_one() -> None:

@@ -14,7 +14,7 @@ from linkedin_assets.errors import ConfigurationError, StorageError
 from linkedin_assets.resources.configured import AutomationSettings
 from linkedin_assets.resources.inbox_source import InboxFileChanged, S3Inbox
 from tests.conftest import BUCKET
-from tests.unit.memory_inbox import MemoryInbox
+from tests.unit.automation.memory_inbox import MemoryInbox
 
 
 class Clock:

@@ -31,7 +31,7 @@ from linkedin_assets.resources.object_store import ObjectInfo, PutResult, S3Obje
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
 from tests.assets.fakes import BASE, FakeBrowser
 from tests.conftest import BUCKET, REGION, TABLE
-from tests.unit.test_concurrency import Recorder
+from tests.unit.assets.test_concurrency import Recorder
 
 
 class FlakyStore:
