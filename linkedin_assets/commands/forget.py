@@ -38,7 +38,7 @@ from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.pipeline import ALL_ASSETS
 from linkedin_assets.core.profile_ids import validate_profile_id
 from linkedin_assets.core.storage_layout import CAPTURES_PREFIX, PAGE_KINDS, StorageLayout, s3_url
-from linkedin_assets.errors import LinkedInAssetsError, StorageError
+from linkedin_assets.errors import ProfileInUse, StorageError
 from linkedin_assets.resources import s3_ops
 from linkedin_assets.resources.aws import error_code
 from linkedin_assets.resources.configured import ProfileStorage
@@ -62,10 +62,6 @@ UNFINISHED_RUN_STATUSES = frozenset(
 PROFILE_ID_METADATA = "profile-id"
 HEAD_CONCURRENCY = 8
 EVENT_PAGE = 1000
-
-
-class ProfileInUse(LinkedInAssetsError):
-    """A run that has not finished covers a profile that was asked to be forgotten."""
 
 
 @dataclass(frozen=True)
