@@ -51,10 +51,10 @@ from linkedin_assets.assets.pipeline import (
     process_profile,
 )
 from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.resources import configured, s3_ops
-from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 

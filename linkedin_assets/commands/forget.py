@@ -28,13 +28,13 @@ from typing import Any, Literal
 
 import botocore.exceptions
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
 
-from linkedin_assets.assets.partitions import profile_partitions
+from linkedin_assets.assets.partitions import (
+    PARTITION_TAG,
+    RANGE_END_TAG,
+    RANGE_START_TAG,
+    profile_partitions,
+)
 from linkedin_assets.assets.pipeline import ALL_ASSETS
 from linkedin_assets.core.profile_ids import validate_profile_id
 from linkedin_assets.core.storage_layout import CAPTURES_PREFIX, PAGE_KINDS, StorageLayout, s3_url
@@ -96,9 +96,9 @@ def covers(tags: Mapping[str, str], order: Mapping[str, int], profile_id: str) -
     """Whether a run with ``tags`` targets ``profile_id`` (pure); ``order`` is the partitions'
     position, which a partition range is taken in. ``None``: cannot tell, an end of the range is
     no longer a partition."""
-    if tags.get(PARTITION_NAME_TAG) == profile_id:
+    if tags.get(PARTITION_TAG) == profile_id:
         return True
-    first, last = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    first, last = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
     if first is None or last is None or profile_id not in order:
         return False
     if first not in order or last not in order:
