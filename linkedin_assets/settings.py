@@ -7,7 +7,7 @@ through ``dg.EnvVar`` so the Dagster UI shows variable names, never values.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Final
 
@@ -73,14 +73,13 @@ def local_data_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(environ.get("LINKEDIN_ASSETS_DATA_DIR", ".local-data")).resolve()
 
 
-def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str]:
+def apply_local_defaults(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
     """Fill the local defaults into ``environ`` (``os.environ`` by default) where unset; the AWS
     credentials are always the local ones.
 
     Used by the local stack and the demo, which start the endpoints these values point at.
     """
-    environ = os.environ if environ is None else environ  # type: ignore[assignment]
-    assert environ is not None
+    environ = os.environ if environ is None else environ
     for name, value in LOCAL_DEFAULTS.items():
         environ.setdefault(name, value)
     # The local stack never gets the shell's real AWS credentials: moto needs none, and its
