@@ -13,5 +13,7 @@ def instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
     storage as the local default is (the opt-in batching event log has its own tests:
     test_event_store.py)."""
     CALLS.clear()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
         yield instance
