@@ -11,6 +11,7 @@
    any path, and so for the speed-up of 3.
 
     .venv/bin/python benchmarks/throughput.py [--profiles 200] [--naive-sample 5] [--profile-run]
+        [--batched-event-log]
 
 Every path gets its own fresh profiles, so none finds its work already done.
 """
@@ -45,10 +46,15 @@ from linkedin_assets.assets.partitions import partition_range_tags
 from linkedin_assets.assets.profile_run import ALL_ASSETS, CHECK_SPECS, TEXT, process_profile
 from linkedin_assets.assets.work import ProfileWork, RunContext
 from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.instance import (
+    BATCH_SIZE_VAR,
+    BATCHED_EVENT_LOG_VAR,
+    DEFAULT_BATCH_SIZE,
+    ensure_dagster_home,
+)
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.resources import configured, s3_ops
-from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 
@@ -151,8 +157,18 @@ def machine() -> str:
     is_flag=True,
     help="Also cProfile a batched run of --profiles more and print where the time goes.",
 )
+@click.option(
+    "--batched-event-log",
+    is_flag=True,
+    help="The opt-in batching event log instead of Dagster's own storage (the local default).",
+)
 def main(
-    profiles: int, naive_sample: int, pages: int | None, workers: int | None, profile_run: bool
+    profiles: int,
+    naive_sample: int,
+    pages: int | None,
+    workers: int | None,
+    profile_run: bool,
+    batched_event_log: bool,
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -169,6 +185,10 @@ def main(
             environ["LINKEDIN_MAX_CONCURRENT_PAGES"] = str(pages)
         if workers:
             environ["PROFILE_UPLOAD_WORKERS"] = str(workers)
+        if batched_event_log:
+            # Before the environment is applied: the runs launched in their own process need both.
+            environ[BATCHED_EVENT_LOG_VAR] = "1"
+            environ[BATCH_SIZE_VAR] = DEFAULT_BATCH_SIZE
         site_port = int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
         counter = RequestCounter()
         with (
@@ -186,6 +206,7 @@ def main(
             browser = defs.resources["browser"]
             page_count = browser.process_config_and_initialize().pages_at_once()
             print(f"machine: {machine()}")
+            print(f"event log: {type(instance.event_log_storage).__name__}")
             print(f"{profiles} generated profiles per path; {page_count} page(s) at once, "
                   f"{page_count + int(environ.get('PROFILE_UPLOAD_WORKERS', 8))} workers")  # fmt: skip
 

@@ -1,19 +1,35 @@
 """The project's one error hierarchy.
 
-    LinkedInAssetsError
-    ├── InvalidProfileUrl (also ValueError)   input that is not a LinkedIn member-profile URL or ID
-    ├── ConfigurationError                    unknown environment, missing or contradictory settings
-    ├── CaptureError                          the browser could not capture a profile
-    │   ├── ProfileNotFound                   404 / "Profile Not Found"
-    │   └── ProfileBlocked                    auth wall, login/checkpoint redirect, HTTP 999 / 429
-    │       └── RateLimited                   the site says we are going too fast
-    ├── ExtractionError                       stored HTML missing or not a profile page
-    ├── CheckFailed                           a blocking asset check failed for a profile
-    └── StorageError                          S3 or DynamoDB refused, or failed after retries
-        │                                     (``transient``: may succeed later; the profile is
-        │                                     retried, then deferred)
-        ├── ObjectNotFound                    an object we expected is not there
-        └── UploadFailed                      an upload failed after botocore's retries
+    LinkedInAssetsError                      kind               what
+    ├── InvalidProfileUrl (also ValueError)  internal_error     not a member-profile URL or ID
+    ├── ConfigurationError                   internal_error     unknown environment, bad settings
+    ├── InvalidDocument (also ValueError)    internal_error     a document that breaks the schema
+    ├── ProfileInUse                         internal_error     forget refused: a run covers it
+    ├── CaptureError                         capture_failed     the browser could not capture it
+    │   ├── ProfileNotFound                  not_found          404 / "Profile Not Found"
+    │   ├── ProfileBlocked                   blocked            auth wall, login page, HTTP 999/429
+    │   │   └── RateLimited                  rate_limited *     the site says we go too fast
+    │   └── NotVisited                       deferred *         the run stopped visiting the site
+    ├── ExtractionError                      extraction_failed  stored HTML missing or no profile
+    ├── CheckFailed                          check_failed       a blocking asset check failed
+    └── StorageError                         storage_failed     S3 or DynamoDB refused or gave up
+        ├── ObjectNotFound                   storage_failed     an expected object is not there
+        ├── UploadFailed                     storage_failed     an upload failed after retries
+        ├── NotRegularFile †                 storage_failed     an inbox entry that is no file
+        └── InboxFileChanged †               storage_failed     an inbox file changed as we read
+
+    * ``defers``: the profile waits for a later run instead of failing.
+    † defined beside the inbox source (``resources/inbox_source.py``), the one place that raises
+      and handles them (the intake tick skips the file).
+
+``kind`` is the failure kind a profile records when the error ends its stages
+(docs/architecture.md, "Failure kinds"); ``defers`` says the profile is deferred to a later run
+rather than failed: not the profile's fault. A ``StorageError`` with ``transient`` set may succeed
+later: the pipeline retries the profile, then defers it as ``storage_unavailable``. The errors
+above ``CaptureError`` say nothing about one profile's page (bad input or settings, a document our
+own extractor built wrong, a refused forget): should one end a profile's stages it is a bug, so
+it is ``internal_error`` (its traceback is logged), as any exception not ours; ``kind_of`` and
+``defers_profile`` answer for both.
 
 Resources translate botocore and Playwright errors at the boundary (``raise X(...) from exc``) so
 assets and logs speak these words. Messages name the input and what is wrong, and never carry a
@@ -22,9 +38,14 @@ credential.
 
 from __future__ import annotations
 
+INTERNAL_ERROR = "internal_error"
+
 
 class LinkedInAssetsError(Exception):
     """Base of every error this project raises on purpose."""
+
+    kind: str = INTERNAL_ERROR
+    defers: bool = False
 
 
 class InvalidProfileUrl(LinkedInAssetsError, ValueError):
@@ -38,6 +59,14 @@ class InvalidProfileUrl(LinkedInAssetsError, ValueError):
 
 class ConfigurationError(LinkedInAssetsError):
     """Unknown environment, a missing setting, or settings that contradict each other."""
+
+
+class InvalidDocument(LinkedInAssetsError, ValueError):
+    """A profile document that does not match docs/profile.schema.json."""
+
+
+class ProfileInUse(LinkedInAssetsError):
+    """A run that has not finished covers a profile that was asked to be forgotten."""
 
 
 class CaptureError(LinkedInAssetsError):
@@ -68,20 +97,26 @@ class RateLimited(ProfileBlocked):
     """The site is rate limiting us (HTTP 999 / 429 / "too many requests")."""
 
     kind = "rate_limited"
+    defers = True
 
 
 class NotVisited(CaptureError):
     """The run stopped visiting the site (it kept rate limiting): the profile waits for later."""
 
     kind = "deferred"
+    defers = True
 
 
 class ExtractionError(LinkedInAssetsError):
     """The stored HTML of a profile is missing or is not a profile page."""
 
+    kind = "extraction_failed"
+
 
 class CheckFailed(LinkedInAssetsError):
     """A blocking asset check failed, so the assets downstream of it are not written."""
+
+    kind = "check_failed"
 
 
 class StorageError(LinkedInAssetsError):
@@ -89,8 +124,11 @@ class StorageError(LinkedInAssetsError):
 
     ``transient`` says whether the same request may well succeed later (5xx, throttling, a reset
     or a timeout: the pipeline retries the profile, then defers it); ``attempts`` and
-    ``duration_s`` are what the failed request cost, for the upload metrics.
+    ``duration_s`` are what the failed request cost, for the upload metrics. A transient error
+    does not defer by itself: the profile is retried first (``assets/pipeline.py``).
     """
+
+    kind = "storage_failed"
 
     def __init__(
         self, message: str, *, transient: bool = False, attempts: int = 0, duration_s: float = 0.0
@@ -107,3 +145,14 @@ class ObjectNotFound(StorageError):
 
 class UploadFailed(StorageError):
     """An upload failed for good (after botocore's own retries, or at once for client errors)."""
+
+
+def kind_of(exc: BaseException) -> str:
+    """The failure kind ``exc`` gives a profile: its class's ``kind`` if it is one of ours, else
+    ``internal_error`` (a bug: the pipeline logs its traceback)."""
+    return exc.kind if isinstance(exc, LinkedInAssetsError) else INTERNAL_ERROR
+
+
+def defers_profile(exc: BaseException) -> bool:
+    """Whether ``exc`` defers the profile to a later run instead of failing it."""
+    return isinstance(exc, LinkedInAssetsError) and exc.defers

@@ -8,17 +8,15 @@ through ``dg.EnvVar`` so the Dagster UI shows variable names, never values.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import dagster as dg
-import yaml
 
 from linkedin_assets.core.setting_rules import FloatRange, IntRange, KeyPrefix, Rule, read_setting
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.local.event_store import event_log_config, event_log_dir
 
 ENV_VAR: Final = "LINKEDIN_ASSETS_ENV"
 ENVIRONMENTS: Final = ("local", "dev", "staging", "prod")
@@ -139,14 +137,13 @@ def local_data_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(environ.get("LINKEDIN_ASSETS_DATA_DIR", ".local-data")).resolve()
 
 
-def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str]:
+def apply_local_defaults(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
     """Fill the local defaults into ``environ`` (``os.environ`` by default) where unset; the AWS
     credentials are always the local ones.
 
     Used by the local stack and the demo, which start the endpoints these values point at.
     """
-    environ = os.environ if environ is None else environ  # type: ignore[assignment]
-    assert environ is not None
+    environ = os.environ if environ is None else environ
     for name, value in LOCAL_DEFAULTS.items():
         environ.setdefault(name, value)
     # The local stack never gets the shell's real AWS credentials: moto needs none, and its
@@ -157,48 +154,3 @@ def apply_local_defaults(environ: dict[str, str] | None = None) -> dict[str, str
         environ.pop(name, None)
     environ.setdefault("DAGSTER_HOME", str(local_data_dir(environ) / "dagster_home"))
     return dict(environ)
-
-
-# What earlier versions wrote; such a file is brought up to date (same storage files either way).
-_EARLIER_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
-
-
-def _local_config(home: Path) -> dict[str, Any]:
-    return {
-        "telemetry": {"enabled": False},
-        "event_log_storage": event_log_config(event_log_dir(home)),
-    }
-
-
-def local_dagster_yaml(home: Path) -> str:
-    """The local default's instance in ``home``: telemetry off, and SQLite storage that writes a
-    run's planned events in batches (``linkedin_assets.local.event_store``)."""
-    return yaml.safe_dump(_local_config(home), sort_keys=False)
-
-
-def _written_by_us(text: str, home: Path) -> bool:
-    """Whether ``text`` is a dagster.yaml this project wrote: an earlier version's, or the current
-    one for this directory or for one it was moved from (the event log's directory aside)."""
-    if text == _EARLIER_DAGSTER_YAML:
-        return True
-    try:
-        found = yaml.safe_load(text)
-        found["event_log_storage"]["config"]["base_dir"] = str(event_log_dir(home))
-    except (yaml.YAMLError, KeyError, TypeError):
-        return False
-    return found == _local_config(home)
-
-
-def ensure_dagster_home(environ: Mapping[str, str] | None = None) -> Path:
-    """Give ``DAGSTER_HOME`` the local default's ``dagster.yaml`` if it has none, or one this
-    project wrote that is out of date (an earlier version, another directory); a file the user
-    wrote or edited is never touched."""
-    environ = os.environ if environ is None else environ
-    home = Path(environ["DAGSTER_HOME"]).absolute()
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    wanted = local_dagster_yaml(home)
-    current = config.read_text() if config.exists() else None
-    if current is None or (current != wanted and _written_by_us(current, home)):
-        config.write_text(wanted)
-    return home

@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
-from dagster._core.definitions.asset_checks.asset_check_evaluation import (
-    AssetCheckEvaluationTargetMaterializationData,
-)
 
+from linkedin_assets._compat import AssetCheckEvaluationTargetMaterializationData
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.resources.object_store import ObjectInfo
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
 profile_partitions = dg.DynamicPartitionsDefinition(name="profiles")
+
+# Dagster's run tags for one partition and for a partition range: plain strings, the same a run
+# launched from the UI or the CLI carries (tests/unit/test_compat.py runs on them).
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def partition_range_tags(
@@ -30,7 +32,7 @@ def partition_range_tags(
 
 def range_tags(first: str, last: str) -> dict[str, str]:
     """Run tags that make a run cover the partitions from ``first`` to ``last``."""
-    return {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+    return {RANGE_START_TAG: first, RANGE_END_TAG: last}
 
 
 def contiguous_ranges(

@@ -20,9 +20,10 @@ from linkedin_assets.assets.pipeline import ALL_ASSETS
 from linkedin_assets.assets.run_report import ProfileRow, run_rows
 from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import load_sample_profiles
-from linkedin_assets.settings import apply_local_defaults, ensure_dagster_home
+from linkedin_assets.settings import apply_local_defaults
 
 CHECKS_PER_PROFILE = 3
 EXPECTED_KIND = {"not_found": "not_found", "blocked": "blocked", "rate_limited": "rate_limited"}

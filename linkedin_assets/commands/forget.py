@@ -28,17 +28,17 @@ from typing import Any, Literal
 
 import botocore.exceptions
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
 
-from linkedin_assets.assets.partitions import profile_partitions
+from linkedin_assets.assets.partitions import (
+    PARTITION_TAG,
+    RANGE_END_TAG,
+    RANGE_START_TAG,
+    profile_partitions,
+)
 from linkedin_assets.assets.pipeline import ALL_ASSETS
 from linkedin_assets.core.profile_ids import validate_profile_id
 from linkedin_assets.core.storage_layout import CAPTURES_PREFIX, PAGE_KINDS, StorageLayout, s3_url
-from linkedin_assets.errors import LinkedInAssetsError, StorageError
+from linkedin_assets.errors import ProfileInUse, StorageError
 from linkedin_assets.resources import s3_ops
 from linkedin_assets.resources.aws import error_code
 from linkedin_assets.resources.configured import ProfileStorage
@@ -62,10 +62,6 @@ UNFINISHED_RUN_STATUSES = frozenset(
 PROFILE_ID_METADATA = "profile-id"
 HEAD_CONCURRENCY = 8
 EVENT_PAGE = 1000
-
-
-class ProfileInUse(LinkedInAssetsError):
-    """A run that has not finished covers a profile that was asked to be forgotten."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +96,9 @@ def covers(tags: Mapping[str, str], order: Mapping[str, int], profile_id: str) -
     """Whether a run with ``tags`` targets ``profile_id`` (pure); ``order`` is the partitions'
     position, which a partition range is taken in. ``None``: cannot tell, an end of the range is
     no longer a partition."""
-    if tags.get(PARTITION_NAME_TAG) == profile_id:
+    if tags.get(PARTITION_TAG) == profile_id:
         return True
-    first, last = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    first, last = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
     if first is None or last is None or profile_id not in order:
         return False
     if first not in order or last not in order:

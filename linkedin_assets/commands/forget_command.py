@@ -11,7 +11,8 @@ from rich.markup import escape
 
 from linkedin_assets.commands.forget import forget_profiles
 from linkedin_assets.definitions import build_resources
-from linkedin_assets.settings import apply_local_defaults, ensure_dagster_home
+from linkedin_assets.local.instance import ensure_dagster_home
+from linkedin_assets.settings import apply_local_defaults
 
 
 def run_forget(env: str, profile_ids: list[str], dry_run: bool, console: Console) -> int:

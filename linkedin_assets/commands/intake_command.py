@@ -14,11 +14,8 @@ from linkedin_assets.automation import intake
 from linkedin_assets.core.inbox import InboxEntry, Rejected, clean_status, parse_file, shown_name
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.errors import StorageError
-from linkedin_assets.settings import (
-    apply_local_defaults,
-    current_environment,
-    ensure_dagster_home,
-)
+from linkedin_assets.local.instance import ensure_dagster_home
+from linkedin_assets.settings import apply_local_defaults, current_environment
 
 ARGUMENTS = "arguments.txt"
 

@@ -19,13 +19,10 @@ import jsonschema
 
 from linkedin_assets.core.extraction import ExtractedProfile
 from linkedin_assets.core.profile_ids import validate_profile_id
+from linkedin_assets.errors import InvalidDocument
 
 SCHEMA_VERSION = 1
 TIMESTAMP_FIELDS = ("extracted_at",)
-
-
-class InvalidDocument(ValueError):
-    """A profile document that does not match docs/profile.schema.json."""
 
 
 @cache

@@ -1,5 +1,8 @@
-"""The local default's event log: Dagster's SQLite storage, writing a batch of asset events in one
-transaction per database instead of one connection and commit per event.
+"""An opt-in event log for the local instance: Dagster's SQLite storage, writing a batch of asset
+events in one transaction per database instead of one connection and commit per event.
+
+The local default runs on Dagster's own storage; ``LINKEDIN_ASSETS_BATCHED_EVENT_LOG=1`` gives a
+local instance this one instead (``local/instance.py``; docs/performance.md has its figures).
 
 When Dagster creates a run it writes an ``ASSET_MATERIALIZATION_PLANNED`` event per partition per
 asset (4 per profile in a batched run, 800 for 200 profiles) before the step starts. With
@@ -11,7 +14,8 @@ as ``store_event`` would write: every planned event is still stored per partitio
 profile's partition still shows as failed. Everything else is Dagster's own storage.
 
 ``store_event_batch`` is the extension point Dagster provides for this; the rows are written with
-the same ``SqlEventLogStorage`` helpers that dagster-postgres' own batch write uses.
+the same ``SqlEventLogStorage`` helpers that dagster-postgres' own batch write uses, private by
+name and so reached through ``linkedin_assets._compat``.
 """
 
 from __future__ import annotations
@@ -23,15 +27,16 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster._core.events import ASSET_EVENTS, DagsterEventType
-from dagster._core.storage.event_log import SqliteEventLogStorage
-from dagster._serdes import ConfigurableClassData
 
+from linkedin_assets._compat import (
+    ASSET_EVENTS,
+    ConfigurableClassData,
+    SqliteEventLogStorage,
+    store_asset_event,
+    store_asset_event_tags,
+)
 from linkedin_assets.errors import ConfigurationError
-
-BATCH_SIZE_VAR = "DAGSTER_EVENT_BATCH_SIZE"
-# Events per transaction: a 250-profile run's planned events at once, and bounded memory beyond.
-DEFAULT_BATCH_SIZE = "1000"
+from linkedin_assets.local.instance import BATCH_SIZE_VAR, event_log_dir
 
 
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
@@ -41,16 +46,13 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         super().__init__(base_dir, inst_data=inst_data)
         # Dagster reads its batching switch from the environment of each process that writes
-        # events (webserver, daemon, run worker, CLI); each of them builds this storage from
-        # dagster.yaml, so this is the one place that reaches them all. An explicit value wins
-        # (0 turns batching off); one Dagster could not read would fail every event write.
+        # events; the instance's setup gives it a default there (local/instance.py). A value
+        # Dagster could not read would fail every event write: refused here, where it is read.
         value = os.environ.get(BATCH_SIZE_VAR, "").strip()
-        if not value:
-            os.environ[BATCH_SIZE_VAR] = DEFAULT_BATCH_SIZE
-        elif not value.isdigit():
+        if value and not value.isdigit():
             raise ConfigurationError(
                 f"{BATCH_SIZE_VAR}={value!r} is not a number of events: use a whole number "
-                f"(0 writes events one by one) or leave it unset for {DEFAULT_BATCH_SIZE}"
+                "(0 writes events one by one)"
             )
 
     @classmethod
@@ -86,9 +88,9 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
                     conn.execute(self.prepare_insert_event(event)).inserted_primary_key[0]
                     for event in same_run
                 ]
-                self._store_asset_event_tags(conn, same_run, ids)
+                store_asset_event_tags(self, conn, same_run, ids)
                 for event, event_id in _last_per_asset(same_run, ids):
-                    self._store_asset_event(conn, event, event_id)
+                    store_asset_event(self, conn, event, event_id)
 
 
 def _batchable(event: dg.EventLogEntry) -> bool:
@@ -96,7 +98,7 @@ def _batchable(event: dg.EventLogEntry) -> bool:
     return (
         dagster_event is not None
         and dagster_event.event_type in ASSET_EVENTS
-        and dagster_event.event_type is not DagsterEventType.ASSET_FAILED_TO_MATERIALIZE
+        and dagster_event.event_type is not dg.DagsterEventType.ASSET_FAILED_TO_MATERIALIZE
         and dagster_event.asset_key is not None
     )
 
@@ -110,11 +112,6 @@ def _last_per_asset(
     return iter(last.values())
 
 
-def event_log_dir(home: Path) -> Path:
-    """Where Dagster's default SQLite event log lives in an instance directory."""
-    return home / "history" / "runs"
-
-
 def default_base_dir() -> str:
     """``$DAGSTER_HOME/history/runs``, for a dagster.yaml that names no ``base_dir``."""
     home = os.environ.get("DAGSTER_HOME", "").strip()
@@ -124,14 +121,3 @@ def default_base_dir() -> str:
             "DAGSTER_HOME is not set; set DAGSTER_HOME to the instance's directory"
         )
     return str(event_log_dir(Path(home)))
-
-
-def event_log_config(base_dir: Path) -> dict[str, Any]:
-    """The ``event_log_storage`` entry of a dagster.yaml for this storage in ``base_dir``. The
-    local default names its directory, so that ``DagsterInstance.from_config(path)`` works
-    without ``DAGSTER_HOME``."""
-    return {
-        "module": __name__,
-        "class": BatchingSqliteEventLogStorage.__name__,
-        "config": {"base_dir": str(base_dir)},
-    }

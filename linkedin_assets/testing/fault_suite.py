@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from botocore.retries.standard import ExponentialBackoff
 
+from linkedin_assets._compat import ExponentialBackoff
 from linkedin_assets.assets.partitions import partition_range_tags
 from linkedin_assets.assets.reports.profile_store_audit import (
     FAILING_KINDS,

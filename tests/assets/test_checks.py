@@ -154,7 +154,7 @@ def test_a_failed_json_check_blocks_the_index_of_that_profile_only(
 def test_check_results_point_at_the_materialization_they_checked(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
-    from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+    from linkedin_assets._compat import AssetCheckExecutionRecordStatus
 
     result = run(instance, IDS)
     for pid in IDS:

@@ -23,9 +23,9 @@ import pytest
 from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.core.documents import validate_document
 from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import load_sample_profiles
-from linkedin_assets.settings import ensure_dagster_home
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from tests.integration.local_aws import local_client
 

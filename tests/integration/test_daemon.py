@@ -20,9 +20,9 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import load_sample_profiles
-from linkedin_assets.settings import ensure_dagster_home
 from tests.integration.conftest import free_port, stack_environ
 from tests.integration.local_aws import local_client
 from tests.integration.processes import stop_process_group

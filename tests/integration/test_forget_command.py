@@ -11,8 +11,8 @@ import dagster as dg
 import pytest
 
 from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.sample_site import load_sample_profiles
-from linkedin_assets.settings import ensure_dagster_home
 from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration

@@ -31,7 +31,6 @@ from urllib.parse import quote, quote_plus
 import boto3
 import dagster as dg
 import pytest
-from dagster._serdes import serialize_value
 
 from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
 from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
@@ -276,13 +275,13 @@ def test_no_secret_in_dagster_runs_or_event_logs(leak_run: LeakRun) -> None:
         assert len(runs) == 2  # the demo's run and the reports'
         found, entries = {}, 0
         for run in runs:
-            found[f"run {run.run_id}"] = leaks(serialize_value(run))
+            found[f"run {run.run_id}"] = leaks(dg.serialize_value(run))
             snapshot = instance.get_job_snapshot(run.job_snapshot_id)
-            found[f"job snapshot of {run.run_id}"] = leaks(serialize_value(snapshot))
+            found[f"job snapshot of {run.run_id}"] = leaks(dg.serialize_value(snapshot))
             for record in instance.all_logs(run.run_id):
                 entries += 1
                 found[f"event {entries} of {run.run_id}"] = leaks(
-                    serialize_value(record) + str(record)
+                    dg.serialize_value(record) + str(record)
                 )
     assert entries > 100
     assert {where: what for where, what in found.items() if what} == {}

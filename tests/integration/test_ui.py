@@ -34,8 +34,8 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from linkedin_assets.assets.partitions import partition_range_tags, range_tags
 from linkedin_assets.definitions import build_definitions
+from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.sample_site import load_sample_profiles
-from linkedin_assets.settings import ensure_dagster_home
 from tests.integration.conftest import free_port
 from tests.integration.processes import stop_process_group
 

@@ -13,8 +13,8 @@ from typing import Any
 import dagster as dg
 import pytest
 import yaml
-from dagster._core.instance.config import dagster_instance_config
 
+from linkedin_assets._compat import dagster_instance_config
 from linkedin_assets.assets.pipeline import CAPTURE_POOL, profile_pipeline
 from linkedin_assets.automation.intake_sensor import SOURCE_TAG
 from linkedin_assets.testing.postgres import DAGSTER_PG_ENV

@@ -1,20 +1,15 @@
-import os
 import re
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
 from linkedin_assets.core.setting_rules import FloatRange, IntRange, KeyPrefix
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.local.event_store import BatchingSqliteEventLogStorage
 from linkedin_assets.settings import (
     SETTINGS,
     Cron,
     apply_local_defaults,
     current_environment,
-    ensure_dagster_home,
-    local_dagster_yaml,
     setting,
     wants_running,
 )
@@ -91,57 +86,6 @@ def test_loopback_rule(host: str, expected: bool) -> None:
     from linkedin_assets.local.loopback import is_loopback_host
 
     assert is_loopback_host(host) is expected
-
-
-def test_local_instance_uses_the_batching_event_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    # Recorded, so that what the storage sets is undone after the test.
-    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "")
-    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE")
-    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    with dg.DagsterInstance.get() as instance:
-        assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
-        # Same files as Dagster's default, so an instance can switch back and forth.
-        assert Path(instance.event_log_storage._base_dir) == tmp_path / "history" / "runs"
-    assert os.environ["DAGSTER_EVENT_BATCH_SIZE"] == "1000"
-
-
-def test_earlier_local_dagster_yaml_is_brought_up_to_date(tmp_path: Path) -> None:
-    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    assert (tmp_path / "dagster.yaml").read_text() == local_dagster_yaml(tmp_path)
-
-
-def test_a_moved_local_home_points_at_its_new_directory(tmp_path: Path) -> None:
-    (tmp_path / "dagster.yaml").write_text(local_dagster_yaml(Path("/where/it/was")))
-    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    assert (tmp_path / "dagster.yaml").read_text() == local_dagster_yaml(tmp_path)
-
-
-def test_the_local_instance_loads_by_path_without_dagster_home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "0")
-    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
-        assert Path(instance.event_log_storage._base_dir) == tmp_path / "history" / "runs"
-
-
-def test_a_users_own_dagster_yaml_is_never_touched(tmp_path: Path) -> None:
-    own = "telemetry:\n  enabled: true\nrun_retries:\n  enabled: true\n"
-    (tmp_path / "dagster.yaml").write_text(own)
-    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    assert (tmp_path / "dagster.yaml").read_text() == own
-
-
-def test_a_local_dagster_yaml_the_user_edited_is_never_touched(tmp_path: Path) -> None:
-    edited = local_dagster_yaml(tmp_path) + "run_retries:\n  enabled: true\n"
-    (tmp_path / "dagster.yaml").write_text(edited)
-    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
-    assert (tmp_path / "dagster.yaml").read_text() == edited
 
 
 # --- Settings checked at load (issue 13, item 9) -------------------------------------------------

@@ -1,4 +1,4 @@
-"""The local default's event log writes a run's planned events in batches, and Dagster reads back
+"""The opt-in batching event log writes a run's planned events in batches, and Dagster reads back
 what its own SQLite storage would have written: the same events, the same partition statuses
 (failed ones included), the same latest materializations."""
 
@@ -11,14 +11,17 @@ import dagster as dg
 import pytest
 
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.local.event_store import (
-    BATCH_SIZE_VAR,
-    DEFAULT_BATCH_SIZE,
-    BatchingSqliteEventLogStorage,
-)
-from tests.assets.conftest import batching_event_log
+from linkedin_assets.local.event_store import BatchingSqliteEventLogStorage
+from linkedin_assets.local.instance import BATCH_SIZE_VAR, event_log_config
 
 KEYS = [f"p{n}" for n in range(6)]
+
+
+def batching_event_log(base_dir: Path) -> dict[str, Any]:
+    """Instance overrides for ``BatchingSqliteEventLogStorage`` in ``base_dir``."""
+    return {"event_log_storage": event_log_config(base_dir)}
+
+
 FAILING = {"p4", "p5"}
 PARTITIONS = dg.StaticPartitionsDefinition(KEYS)
 
@@ -131,17 +134,21 @@ def test_default_directory_needs_dagster_home(monkeypatch: pytest.MonkeyPatch) -
 def test_default_directory_is_dagsters_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     monkeypatch.setenv(BATCH_SIZE_VAR, "0")
-    storage = BatchingSqliteEventLogStorage.from_config_value(None, {})
-    assert Path(storage._base_dir) == tmp_path / "history" / "runs"
+    BatchingSqliteEventLogStorage.from_config_value(None, {})
+    assert (tmp_path / "history" / "runs" / "index.db").exists()
 
 
-@pytest.mark.parametrize("value", ["", "  "])
-def test_an_empty_batch_size_gets_the_default(
-    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("value", ["", "  ", None])
+def test_the_storage_leaves_the_environment_alone(
+    value: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(BATCH_SIZE_VAR, value)
+    # The batch size's default is given where the instance is set up (local/instance.py).
+    monkeypatch.setenv(BATCH_SIZE_VAR, value or "")
+    if value is None:
+        monkeypatch.delenv(BATCH_SIZE_VAR)
+    before = dict(os.environ)
     BatchingSqliteEventLogStorage(str(tmp_path))
-    assert os.environ[BATCH_SIZE_VAR] == DEFAULT_BATCH_SIZE
+    assert dict(os.environ) == before
 
 
 @pytest.mark.parametrize("value", ["ten", "-5", "1e3"])

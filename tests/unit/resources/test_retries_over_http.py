@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from botocore.retries.standard import ExponentialBackoff
 
+from linkedin_assets._compat import ExponentialBackoff
 from linkedin_assets.errors import UploadFailed
 from linkedin_assets.resources.aws import ClientSettings, RequestStats, build_client
 from linkedin_assets.resources.object_store import S3ObjectStore

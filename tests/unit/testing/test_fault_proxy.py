@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from botocore.retries.standard import ExponentialBackoff
 
+from linkedin_assets._compat import ExponentialBackoff
 from linkedin_assets.resources.aws import ClientSettings, RequestStats, build_client
 from linkedin_assets.testing import FaultProxy, FaultRule
 
