@@ -15,11 +15,12 @@ from linkedin_assets.assets import profile_index, profile_json, profile_screensh
 from linkedin_assets.assets.concurrency import Requeue, retry_pause_s
 from linkedin_assets.assets.work import ProfileOutcome, ProfileWork, RunContext, Stage
 from linkedin_assets.errors import (
-    CaptureError,
+    INTERNAL_ERROR,
     CheckFailed,
-    ExtractionError,
     LinkedInAssetsError,
     StorageError,
+    defers_profile,
+    kind_of,
 )
 
 # In lineage order: each stage may read what the ones before it produced.
@@ -32,22 +33,10 @@ STAGES: tuple[Stage, ...] = (
 SCREENSHOTS, TEXT, JSON, INDEX = (stage.spec.key for stage in STAGES)
 ALL_ASSETS = (SCREENSHOTS, TEXT, JSON, INDEX)
 CHECK_SPECS = [stage.check_spec for stage in STAGES if stage.check_spec is not None]
-# Outcomes that say nothing about the profile: it waits for a later run, and the run stays green.
-DEFERRED_KINDS = frozenset({"rate_limited", "deferred", "storage_unavailable"})
+# Storage still failing after the profile's rounds: the pipeline's own outcome, not an error class.
+STORAGE_UNAVAILABLE = "storage_unavailable"
 LOGGED_METADATA = ("outcome", "attempts", "bytes")
 T = TypeVar("T")
-
-
-def error_kind(exc: BaseException) -> str:
-    if isinstance(exc, CaptureError):
-        return exc.kind
-    if isinstance(exc, CheckFailed):
-        return "check_failed"
-    if isinstance(exc, ExtractionError):
-        return "extraction_failed"
-    if isinstance(exc, StorageError):
-        return "storage_failed"
-    return "internal_error"
 
 
 def process_profile(run: RunContext, work: ProfileWork) -> ProfileOutcome | Requeue[ProfileWork]:
@@ -136,12 +125,12 @@ def _failed(run: RunContext, work: ProfileWork, exc: BaseException) -> None:
     outcome = work.outcome
     stage = failed_stage(outcome, run.selected)
     outcome.failed_stage = stage
-    outcome.error_kind = error_kind(exc)
+    outcome.error_kind = kind_of(exc)
     outcome.error = str(exc) if isinstance(exc, LinkedInAssetsError) else repr(exc)
     # Rate limited, or not visited after the site started rate limiting: not the profile's
-    # fault, so it is deferred to a later run rather than failed.
-    outcome.deferred = outcome.error_kind in DEFERRED_KINDS
-    if outcome.error_kind == "internal_error":
+    # fault, so the error class says it is deferred to a later run rather than failed.
+    outcome.deferred = defers_profile(exc)
+    if outcome.error_kind == INTERNAL_ERROR:
         run.log.error(f"profile {work.profile_id}: {stage} crashed:\n{traceback.format_exc()}")
 
 
@@ -167,7 +156,7 @@ def _retry_or_defer(
             return Requeue(work, pause)
     outcome = work.outcome
     outcome.failed_stage = stage
-    outcome.error_kind = "storage_unavailable"
+    outcome.error_kind = STORAGE_UNAVAILABLE
     outcome.error = (
         f"storage still failing after {work.rounds} round(s) in "
         f"{now - work.first_failure_at:.0f}s: {exc}"

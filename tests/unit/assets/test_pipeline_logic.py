@@ -2,18 +2,24 @@
 
 import dagster as dg
 
-from linkedin_assets.assets.profile_run import error_kind, failed_stage
+from linkedin_assets.assets.profile_run import failed_stage
 from linkedin_assets.assets.reporting import failure_message, summarise
 from linkedin_assets.assets.work import ProfileOutcome
-from linkedin_assets.errors import ExtractionError, ProfileBlocked, RateLimited, UploadFailed
+from linkedin_assets.errors import (
+    ExtractionError,
+    ProfileBlocked,
+    RateLimited,
+    UploadFailed,
+    kind_of,
+)
 
 
 def test_error_kinds() -> None:
-    assert error_kind(ProfileBlocked("a", "u", "authwall")) == "blocked"
-    assert error_kind(RateLimited("a", "u", "HTTP 999")) == "rate_limited"
-    assert error_kind(ExtractionError("x")) == "extraction_failed"
-    assert error_kind(UploadFailed("x")) == "storage_failed"
-    assert error_kind(KeyError("x")) == "internal_error"
+    assert kind_of(ProfileBlocked("a", "u", "authwall")) == "blocked"
+    assert kind_of(RateLimited("a", "u", "HTTP 999")) == "rate_limited"
+    assert kind_of(ExtractionError("x")) == "extraction_failed"
+    assert kind_of(UploadFailed("x")) == "storage_failed"
+    assert kind_of(KeyError("x")) == "internal_error"
 
 
 def test_failed_stage_is_the_first_selected_stage_not_completed() -> None:
