@@ -39,13 +39,11 @@ def run_provision(env: str, check: bool, versioning: bool, console: Console) -> 
         changes: list[Change] = []
         for bucket, region in buckets.items():
             client = storage.aws.client("s3", region=region)
-            kwargs = {
-                "kms_key_id": kms,
-                "versioning": versioning,
-                "policy": bucket_policy(bucket, https_only),
-            }
+            policy = bucket_policy(bucket, https_only)
             plan = plan_bucket if check else apply_bucket
-            changes += plan(client, bucket, region, **kwargs)
+            changes += plan(
+                client, bucket, region, kms_key_id=kms, versioning=versioning, policy=policy
+            )
         dynamodb = index.aws.client("dynamodb")
         changes += (plan_table if check else apply_table)(dynamodb, index.table)
     targets = ", ".join([*(f"s3://{b}" for b in buckets), f"dynamodb:{index.table}"])

@@ -7,7 +7,7 @@ forget); ``DynamoDBIndexStore`` is the boto3 implementation.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import botocore.exceptions
@@ -90,7 +90,7 @@ class DynamoDBIndexStore:
             ) from exc
         return bool(response.get("Attributes"))
 
-    def _batch_get(self, keys: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    def _batch_get(self, keys: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
         for round_ in range(UNPROCESSED_ROUNDS):

@@ -177,11 +177,11 @@ def collect(storage: ProfileStorage, known: set[str] | None = None) -> dict[str,
     where: dict[str, tuple[str, str]] = {}
     unexpected: list[str] = []
     for listed in storage.objects.list_objects(text_bucket, text_prefix):
-        kind = classify_profile_key(listed.key[len(text_prefix) :])
-        if kind is None:
+        classified = classify_profile_key(listed.key[len(text_prefix) :])
+        if classified is None:
             unexpected.append(listed.key)
         else:
-            where[listed.key] = kind
+            where[listed.key] = classified
     shot_keys = []
     for listed in storage.objects.list_objects(shot_bucket, shot_prefix):
         if classify_screenshot_key(listed.key[len(shot_prefix) :]) is None:
