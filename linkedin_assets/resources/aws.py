@@ -69,7 +69,7 @@ class ClientSettings:
     max_pool_connections: int = 16
 
 
-class AwsSettings(dg.ConfigurableResource):
+class AwsSettings(dg.Config):
     """How every boto3 client of the project reaches AWS; unset values are left to boto3's own
     chain (``AWS_PROFILE``, the credential variables, the instance role), the region aside."""
 
