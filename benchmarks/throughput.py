@@ -54,7 +54,7 @@ from linkedin_assets.local.instance import (
 )
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite
-from linkedin_assets.resources import configured, s3_ops
+from linkedin_assets.resources import aws
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 
@@ -72,18 +72,18 @@ class RequestCounter:
 
     @contextmanager
     def installed(self) -> Iterator[RequestCounter]:
-        original = configured.build_client
+        original = aws.build_client
 
         def counting(service: str, *args: Any, **kwargs: Any) -> Any:
             client = original(service, *args, **kwargs)
             client.meta.events.register("before-send", lambda **_: self._count(service))
             return client
 
-        configured.build_client = counting
+        aws.build_client = counting
         try:
             yield self
         finally:
-            configured.build_client = original
+            aws.build_client = original
 
     def _count(self, service: str) -> None:
         with self._lock:
@@ -357,7 +357,7 @@ def drop_extracted(defs: dg.Definitions, ids: list[str]) -> None:
     with defs.resources["profile_storage"].process_config_and_initialize_cm() as resource_:
         storage = resource_.open()
         keys = (storage.layout.extracted_key(pid) for pid in ids)
-        s3_ops.delete(storage.objects, storage.profile_text_bucket, keys)  # type: ignore[arg-type]
+        storage.objects.delete_many(storage.profile_text_bucket, keys)
 
 
 def launched_run(pid: str) -> float:

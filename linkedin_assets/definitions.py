@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.assets.pipeline import (
     profile_checks_job,
@@ -24,6 +23,7 @@ from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
 from linkedin_assets.automation.intake_sensor import build_intake_sensor
 from linkedin_assets.automation.refresh_schedule import build_refresh_schedule
 from linkedin_assets.core.host_policy import DEFAULT_ALLOWED_HOSTS
+from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.browser import MAX_SCREENSHOT_MB, MAX_SCREENSHOT_PIXELS
 from linkedin_assets.resources.configured import (
     AutomationSettings,
@@ -85,8 +85,9 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
         }
     endpoint = var("AWS_ENDPOINT_URL") if local else None
     kms_key = var("S3_KMS_KEY_ID")
-    # AWS_MAX_ATTEMPTS is the standard variable; total attempts, the first one included.
-    s3 = S3Resource(
+    # One AWS configuration for every client (S3, DynamoDB, the inbox). AWS_MAX_ATTEMPTS is the
+    # standard variable; total attempts, the first one included.
+    aws = AwsSettings(
         region_name=region,
         endpoint_url=endpoint,
         max_attempts=number("AWS_MAX_ATTEMPTS", 10),
@@ -117,7 +118,7 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
             max_screenshot_mb=number("LINKEDIN_MAX_SCREENSHOT_MB", MAX_SCREENSHOT_MB),
         ),
         "profile_storage": ProfileStorageResource(
-            s3=s3,
+            aws=aws,
             screenshot_bucket=var("S3_SCREENSHOT_BUCKET_NAME"),
             screenshot_prefix=var("S3_SCREENSHOT_PREFIX", "screenshots/"),
             profile_text_bucket=var("S3_PROFILE_TEXT_BUCKET_NAME"),
@@ -134,13 +135,11 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
         ),
         "profile_index_store": ProfileIndexResource(
             table=var("DYNAMODB_PROFILE_TABLE"),
-            region_name=region,
-            endpoint_url=endpoint,
-            **credentials,
+            aws=aws,
         ),
         "automation": AutomationSettings(
             inbox=var("PROFILE_URL_INBOX", local_inbox),
-            s3=s3,
+            aws=aws,
             base_url=var("LINKEDIN_BASE_URL", "https://www.linkedin.com"),
             batch_size=number("PROFILE_RUN_BATCH_SIZE", 200),
             max_lines_per_tick=number("PROFILE_INTAKE_MAX_LINES_PER_TICK", 50_000),

@@ -118,14 +118,15 @@ def bounded_map(
     state = {"exhausted": False, "in_flight": 0, "order": 0}
     waiting_cap = max(1, workers if max_waiting is None else max_waiting)
 
-    def take() -> tuple[bool, T | None]:
-        """``(True, item)`` for the next item to work on, ``(False, None)`` when all is done."""
+    def take() -> tuple[T] | None:
+        """``(item,)`` for the next item to work on (which may itself be ``None``); ``None`` when
+        all is done."""
         with changed:
             while not stop.is_set():
                 now = time.monotonic()
                 if waiting and waiting[0][0] <= now:
                     state["in_flight"] += 1
-                    return True, heapq.heappop(waiting)[2]
+                    return (heapq.heappop(waiting)[2],)
                 if not state["exhausted"] and len(waiting) < waiting_cap:
                     try:
                         item = next(source)
@@ -133,20 +134,21 @@ def bounded_map(
                         state["exhausted"] = True
                         continue
                     state["in_flight"] += 1
-                    return True, item
+                    return (item,)
                 if state["exhausted"] and not waiting and not state["in_flight"]:
-                    return False, None
+                    return None
                 # Wait for the next item due, or for a worker to finish (it may requeue one).
                 changed.wait(waiting[0][0] - now if waiting else None)
-            return False, None
+            return None
 
     def work() -> None:
         try:
             while True:
-                found, item = take()
-                if not found:
+                taken = take()
+                if taken is None:
                     return
-                result = fn(item)  # type: ignore[arg-type]
+                (item,) = taken
+                result = fn(item)
                 with changed:
                     state["in_flight"] -= 1
                     if isinstance(result, Requeue):
@@ -155,7 +157,7 @@ def bounded_map(
                         heapq.heappush(waiting, (due, state["order"], result.item))
                     changed.notify_all()
                 if not isinstance(result, Requeue):
-                    done.put((item, result))  # type: ignore[arg-type]
+                    done.put((item, result))
         except BaseException as exc:  # handed to the caller, which re-raises it
             stop.set()
             done.put(exc)

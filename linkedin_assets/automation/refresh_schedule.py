@@ -11,12 +11,13 @@ import dagster as dg
 
 from linkedin_assets.assets.partitions import contiguous_ranges, profile_partitions, range_tags
 from linkedin_assets.assets.pipeline import ALL_ASSETS, INDEX, profile_pipeline_job
-from linkedin_assets.core.refresh import ProfileState, select_for_refresh
+from linkedin_assets.core.refresh import DagsterStatus, ProfileState, select_for_refresh
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
 from linkedin_assets.settings import setting, wants_running
 
 DEFAULT_CRON = "0 3 * * *"
-STATUS_NAMES = {
+# Keyed by what get_status_by_partition answers, None (no status) included: it falls to missing.
+STATUS_NAMES: dict[dg.AssetPartitionStatus | None, DagsterStatus] = {
     dg.AssetPartitionStatus.MATERIALIZED: "materialized",
     dg.AssetPartitionStatus.FAILED: "failed",
     dg.AssetPartitionStatus.IN_PROGRESS: "in_progress",
@@ -35,7 +36,7 @@ def profile_states(
     return [
         ProfileState(
             profile_id=pid,
-            status=STATUS_NAMES.get(statuses.get(pid), "missing"),  # type: ignore[arg-type]
+            status=STATUS_NAMES.get(statuses.get(pid), "missing"),
             refreshed_at=index_items.get(pid, {}).get("updated_at"),
             upload_failed=bool(index_items.get(pid, {}).get("text_upload_failed")),
         )

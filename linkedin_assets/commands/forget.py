@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-import botocore.exceptions
 import dagster as dg
 
 from linkedin_assets.assets.partitions import (
@@ -38,11 +37,9 @@ from linkedin_assets.assets.partitions import (
 from linkedin_assets.assets.pipeline import ALL_ASSETS
 from linkedin_assets.core.profile_ids import validate_profile_id
 from linkedin_assets.core.storage_layout import CAPTURES_PREFIX, PAGE_KINDS, StorageLayout, s3_url
-from linkedin_assets.errors import ProfileInUse, StorageError
-from linkedin_assets.resources import s3_ops
-from linkedin_assets.resources.aws import error_code
+from linkedin_assets.errors import ProfileInUse
 from linkedin_assets.resources.configured import ProfileStorage
-from linkedin_assets.resources.profile_index import DynamoDBIndexStore
+from linkedin_assets.resources.profile_index import IndexStore
 
 PARTITIONS = profile_partitions.name
 
@@ -109,17 +106,15 @@ def covers(tags: Mapping[str, str], order: Mapping[str, int], profile_id: str) -
 def forget_profiles(
     instance: dg.DagsterInstance,
     storage: ProfileStorage,
-    index: DynamoDBIndexStore,
+    index: IndexStore,
     profile_ids: Sequence[str],
     *,
     dry_run: bool = False,
-    dynamodb_client: Any | None = None,
 ) -> list[ForgetReport]:
     """Delete each profile's partition, asset events, S3 objects and index item.
 
     Raises ``InvalidProfileUrl`` for a non-canonical ID and ``ProfileInUse`` when an unfinished
-    run covers one of them, both before anything is deleted. ``dynamodb_client`` defaults to the
-    index store's own client.
+    run covers one of them, both before anything is deleted.
     """
     ids = list(dict.fromkeys(validate_profile_id(pid) for pid in profile_ids))
     order = {pid: n for n, pid in enumerate(instance.get_dynamic_partitions(PARTITIONS))}
@@ -142,21 +137,17 @@ def forget_profiles(
         )
     # Read before deleting: once the partition is gone, ranges no longer say whom they cover.
     targeting = {pid: {run.run_id for run in runs if covers(run.tags, order, pid)} for pid in ids}
-    client = dynamodb_client if dynamodb_client is not None else index._client
     reports = []
     for pid in ids:
         held = targeting[pid] | runs_with_materializations(instance, pid)
-        reports.append(
-            _forget_one(instance, storage, index, client, pid, tuple(sorted(held)), dry_run)
-        )
+        reports.append(_forget_one(instance, storage, index, pid, tuple(sorted(held)), dry_run))
     return reports
 
 
 def _forget_one(
     instance: dg.DagsterInstance,
     storage: ProfileStorage,
-    index: DynamoDBIndexStore,
-    client: Any,
+    index: IndexStore,
     pid: str,
     runs: tuple[str, ...],
     dry_run: bool,
@@ -171,8 +162,8 @@ def _forget_one(
     wiped = _wipe_events(instance, pid)
     for bucket in dict.fromkeys(bucket for bucket, _ in objects):
         keys = [key for b, key in objects if b == bucket]
-        s3_ops.delete(storage.objects, bucket, keys)  # type: ignore[arg-type]
-    deleted_item = _delete_index_item(client, index.table, pid)
+        storage.objects.delete_many(bucket, keys)
+    deleted_item = index.delete(pid)
     return ForgetReport(pid, urls, deleted_item, has_partition, wiped, runs)
 
 
@@ -185,11 +176,9 @@ def stored_objects(storage: ProfileStorage, pid: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     # Both buckets: the profile-text bucket may once have been the screenshot bucket.
     for bucket in dict.fromkeys([storage.screenshot_bucket, storage.profile_text_bucket]):
-        listed = [o.key for o in s3_ops.list_objects(storage.objects, bucket, folder)]  # type: ignore[arg-type]
+        listed = [o.key for o in storage.objects.list_objects(bucket, folder)]
         candidates = list(dict.fromkeys([*layout_keys, *listed]))
-        heads = dict(
-            s3_ops.head_many(storage.objects, bucket, candidates, HEAD_CONCURRENCY)  # type: ignore[arg-type]
-        )
+        heads = dict(storage.objects.head_many(bucket, candidates, HEAD_CONCURRENCY))
         for key in candidates:
             info = heads.get(key)
             if info is None:
@@ -224,16 +213,3 @@ def _wipe_events(instance: dg.DagsterInstance, pid: str) -> bool:
     except NotImplementedError:
         return False  # OSS SQL event storages (SQLite, Postgres) in Dagster 1.13
     return True
-
-
-def _delete_index_item(client: Any, table: str, pid: str) -> bool:
-    try:
-        response = client.delete_item(
-            TableName=table, Key={"profile_id": {"S": pid}}, ReturnValues="ALL_OLD"
-        )
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        raise StorageError(
-            f"deleting the index item of profile {pid!r} in table {table!r} failed: "
-            f"{error_code(exc)}"
-        ) from exc
-    return bool(response.get("Attributes"))

@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from linkedin_assets.definitions import build_resources
-from linkedin_assets.resources.aws import ClientSettings, build_client
 from linkedin_assets.resources.provisioning import (
     Change,
     apply_bucket,
@@ -18,13 +17,13 @@ from linkedin_assets.resources.provisioning import (
     plan_bucket,
     plan_table,
 )
-from linkedin_assets.settings import DEFAULT_REGION, apply_local_defaults
+from linkedin_assets.settings import apply_local_defaults
 
 
 def run_provision(env: str, check: bool, versioning: bool, console: Console) -> int:
     """Create or verify; with ``check`` only report drift. Exit status 1 when drift is found."""
     if env == "local":
-        apply_local_defaults(os.environ)  # type: ignore[arg-type]
+        apply_local_defaults()  # into os.environ
     resources = build_resources(env)
     with ExitStack() as stack:
         storage = stack.enter_context(
@@ -33,35 +32,19 @@ def run_provision(env: str, check: bool, versioning: bool, console: Console) -> 
         index = stack.enter_context(
             resources["profile_index_store"].process_config_and_initialize_cm()
         )
-        endpoint = storage.s3.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+        endpoint = storage.aws.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
         https_only = not (endpoint or "").startswith("http://")
         kms = storage.kms_key_id if storage.sse_algorithm == "aws:kms" else None
-        buckets = {storage.screenshot_bucket: storage.s3.region_name or DEFAULT_REGION}
-        text_bucket = storage.profile_text_bucket or storage.screenshot_bucket
-        buckets.setdefault(
-            text_bucket, storage.profile_text_region or storage.s3.region_name or DEFAULT_REGION
-        )
+        buckets = storage.bucket_regions()
         changes: list[Change] = []
         for bucket, region in buckets.items():
-            client = build_client("s3", storage.client_settings(region))
-            kwargs = {
-                "kms_key_id": kms,
-                "versioning": versioning,
-                "policy": bucket_policy(bucket, https_only),
-            }
+            client = storage.aws.client("s3", region=region)
+            policy = bucket_policy(bucket, https_only)
             plan = plan_bucket if check else apply_bucket
-            changes += plan(client, bucket, region, **kwargs)
-        dynamodb = build_client(
-            "dynamodb",
-            ClientSettings(
-                region_name=index.region_name or DEFAULT_REGION,
-                endpoint_url=index.endpoint_url,
-                aws_access_key_id=index.aws_access_key_id,
-                aws_secret_access_key=index.aws_secret_access_key,
-                aws_session_token=index.aws_session_token,
-            ),
-            None,
-        )  # fmt: skip
+            changes += plan(
+                client, bucket, region, kms_key_id=kms, versioning=versioning, policy=policy
+            )
+        dynamodb = index.aws.client("dynamodb")
         changes += (plan_table if check else apply_table)(dynamodb, index.table)
     targets = ", ".join([*(f"s3://{b}" for b in buckets), f"dynamodb:{index.table}"])
     if not changes:

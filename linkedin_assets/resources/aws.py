@@ -1,8 +1,11 @@
 """boto3 clients built once per run, with botocore's standard retry mode and request counting.
 
-dagster-aws's ``S3Resource.get_client()`` builds a new session on every call (~170 ms) and takes no
-timeouts or pool size, so the resources keep its configuration fields but build their clients here
-once, and share them across threads (boto3 clients are thread-safe).
+``AwsSettings`` is the one place the project's AWS configuration lives (region, endpoint,
+credentials, attempts, timeouts); every resource that talks to AWS holds the same object, and every
+boto3 client is built from it by ``build_client``, with the connection pool sized per use. Clients
+are built once per run and shared across threads (boto3 clients are thread-safe): dagster-aws's
+``S3Resource.get_client()`` would build a new session on every call (~170 ms) and takes no timeouts
+or pool size.
 
 Retries happen at two levels. Each request is retried by botocore (standard mode: exponential
 backoff with jitter on 5xx, throttling and connection errors, none on 4xx client errors), within
@@ -26,8 +29,11 @@ from typing import Any
 import boto3
 import botocore.config
 import botocore.exceptions
+import dagster as dg
+from pydantic import Field
 
 from linkedin_assets.errors import StorageError
+from linkedin_assets.settings import DEFAULT_REGION
 
 # Error codes of throttling: S3 or DynamoDB asking us to slow down (botocore's list, and ours).
 THROTTLING_CODES = frozenset(
@@ -61,6 +67,61 @@ class ClientSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_pool_connections: int = 16
+
+
+class AwsSettings(dg.Config):
+    """How every boto3 client of the project reaches AWS; unset values are left to boto3's own
+    chain (``AWS_PROFILE``, the credential variables, the instance role), the region aside."""
+
+    region_name: str | None = Field(
+        default=None, description=f"AWS_REGION or AWS_DEFAULT_REGION; unset: {DEFAULT_REGION}."
+    )
+    endpoint_url: str | None = Field(
+        default=None, description="Local only: moto's server (AWS_ENDPOINT_URL)."
+    )
+    profile_name: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_session_token: str | None = None
+    max_attempts: int = Field(
+        default=10,
+        description="Attempts per request, the first one included (AWS_MAX_ATTEMPTS), for every "
+        "client: S3, DynamoDB and the inbox.",
+    )
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+
+    def region(self) -> str:
+        return self.region_name or DEFAULT_REGION
+
+    def client_settings(
+        self, region: str | None = None, pool_size: int = ClientSettings.max_pool_connections
+    ) -> ClientSettings:
+        """These settings for one client: in ``region`` (default: ``region()``), with a pool of
+        ``pool_size`` connections (one per thread that will use it at once)."""
+        return ClientSettings(
+            region_name=region or self.region(),
+            endpoint_url=self.endpoint_url,
+            profile_name=self.profile_name,
+            aws_access_key_id=self.aws_access_key_id,
+            aws_secret_access_key=self.aws_secret_access_key,
+            aws_session_token=self.aws_session_token,
+            max_attempts=self.max_attempts,
+            connect_timeout=self.connect_timeout_s,
+            read_timeout=self.read_timeout_s,
+            max_pool_connections=pool_size,
+        )
+
+    def client(
+        self,
+        service: str,
+        *,
+        region: str | None = None,
+        pool_size: int = ClientSettings.max_pool_connections,
+        stats: RequestStats | None = None,
+    ) -> Any:
+        """One boto3 client for ``service`` (``build_client``); ``stats`` counts its requests."""
+        return build_client(service, self.client_settings(region, pool_size), stats)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Literal
 
 import dagster as dg
-from dagster_aws.s3 import S3Resource
 from pydantic import Field
 
 from linkedin_assets.core.host_policy import (
@@ -25,12 +24,7 @@ from linkedin_assets.core.host_policy import (
 )
 from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.errors import ConfigurationError
-from linkedin_assets.resources.aws import (
-    ClientSettings,
-    RequestStats,
-    StorageRetry,
-    build_client,
-)
+from linkedin_assets.resources.aws import AwsSettings, RequestStats, StorageRetry
 from linkedin_assets.resources.browser import (
     MAX_SCREENSHOT_MB,
     MAX_SCREENSHOT_PIXELS,
@@ -45,8 +39,7 @@ from linkedin_assets.resources.inbox_source import (
     parse_inbox_location,
 )
 from linkedin_assets.resources.object_store import ObjectStore, S3ObjectStore
-from linkedin_assets.resources.profile_index import DynamoDBIndexStore
-from linkedin_assets.settings import DEFAULT_REGION
+from linkedin_assets.resources.profile_index import DynamoDBIndexStore, IndexStore
 
 
 class BrowserResource(dg.ConfigurableResource):
@@ -176,9 +169,9 @@ class ProfileStorage:
 
 
 class ProfileStorageResource(dg.ConfigurableResource):
-    """The screenshot and profile-text buckets, reached through dagster-aws's S3Resource config."""
+    """The screenshot and profile-text buckets."""
 
-    s3: S3Resource
+    aws: AwsSettings = Field(default_factory=AwsSettings, description="How S3 is reached.")
     screenshot_bucket: str
     screenshot_prefix: str = "screenshots/"
     profile_text_bucket: str | None = Field(
@@ -190,8 +183,6 @@ class ProfileStorageResource(dg.ConfigurableResource):
     )
     sse_algorithm: Literal["AES256", "aws:kms"] = "AES256"
     kms_key_id: str | None = None
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 30.0
     workers: int = Field(
         default=8,
         description="Profiles doing their S3/DynamoDB work at once, beside the pages in the "
@@ -233,33 +224,24 @@ class ProfileStorageResource(dg.ConfigurableResource):
             max_s=self.retry_max_s,
         )
 
-    def client_settings(self, region: str | None, pool_size: int = 10) -> ClientSettings:
-        return ClientSettings(
-            region_name=region or self.s3.region_name or DEFAULT_REGION,
-            endpoint_url=self.s3.endpoint_url,
-            profile_name=self.s3.profile_name,
-            aws_access_key_id=self.s3.aws_access_key_id,
-            aws_secret_access_key=self.s3.aws_secret_access_key,
-            aws_session_token=self.s3.aws_session_token,
-            max_attempts=self.s3.max_attempts,
-            connect_timeout=self.connect_timeout_s,
-            read_timeout=self.read_timeout_s,
-            max_pool_connections=pool_size,
-        )
+    def bucket_regions(self) -> dict[str, str]:
+        """Each bucket and its region: the S3 region, or the profile-text bucket's own."""
+        regions = {self.screenshot_bucket: self.aws.region()}
+        text_bucket = self.profile_text_bucket or self.screenshot_bucket
+        regions.setdefault(text_bucket, self.profile_text_region or self.aws.region())
+        return regions
 
     def open(self, stats: RequestStats | None = None, pool_size: int = 10) -> ProfileStorage:
         """Build the S3 client(s) once for this run, with a connection per worker; ``stats``
         counts their requests."""
         if self.workers < 1:
             raise ConfigurationError(f"PROFILE_UPLOAD_WORKERS={self.workers} must be at least 1")
-        screenshot_client = build_client("s3", self.client_settings(None, pool_size), stats)
+        screenshot_client = self.aws.client("s3", pool_size=pool_size, stats=stats)
         text_bucket = self.profile_text_bucket or self.screenshot_bucket
         by_bucket = {}
-        if self.profile_text_region and self.profile_text_region != (
-            self.s3.region_name or DEFAULT_REGION
-        ):
-            by_bucket[text_bucket] = build_client(
-                "s3", self.client_settings(self.profile_text_region, pool_size), stats
+        if self.profile_text_region and self.profile_text_region != self.aws.region():
+            by_bucket[text_bucket] = self.aws.client(
+                "s3", region=self.profile_text_region, pool_size=pool_size, stats=stats
             )
         return ProfileStorage(
             objects=S3ObjectStore(
@@ -278,24 +260,12 @@ class ProfileIndexResource(dg.ConfigurableResource):
     """The DynamoDB table that indexes every profile."""
 
     table: str
-    region_name: str | None = None
-    endpoint_url: str | None = None
-    aws_access_key_id: str | None = None
-    aws_secret_access_key: str | None = None
-    aws_session_token: str | None = None
-    max_attempts: int = 10
+    aws: AwsSettings = Field(default_factory=AwsSettings, description="How DynamoDB is reached.")
 
-    def open(self, stats: RequestStats | None = None, pool_size: int = 10) -> DynamoDBIndexStore:
-        settings = ClientSettings(
-            region_name=self.region_name or DEFAULT_REGION,
-            endpoint_url=self.endpoint_url,
-            aws_access_key_id=self.aws_access_key_id,
-            aws_secret_access_key=self.aws_secret_access_key,
-            aws_session_token=self.aws_session_token,
-            max_attempts=self.max_attempts,
-            max_pool_connections=pool_size,
-        )
-        return DynamoDBIndexStore(build_client("dynamodb", settings, stats), self.table)
+    def open(self, stats: RequestStats | None = None, pool_size: int = 10) -> IndexStore:
+        """Build the DynamoDB client once for this run; ``stats`` counts its requests."""
+        client = self.aws.client("dynamodb", pool_size=pool_size, stats=stats)
+        return DynamoDBIndexStore(client, self.table)
 
 
 class AutomationSettings(dg.ConfigurableResource):
@@ -304,7 +274,7 @@ class AutomationSettings(dg.ConfigurableResource):
     inbox: str | None = Field(
         default=None, description="PROFILE_URL_INBOX: a local folder or s3://bucket/prefix/."
     )
-    s3: S3Resource = Field(default_factory=S3Resource, description="For an s3:// inbox.")
+    aws: AwsSettings = Field(default_factory=AwsSettings, description="For an s3:// inbox.")
     base_url: str = "https://www.linkedin.com"
     batch_size: int = Field(default=200, description="Profiles per run (PROFILE_RUN_BATCH_SIZE).")
     max_lines_per_tick: int = Field(
@@ -333,11 +303,4 @@ class AutomationSettings(dg.ConfigurableResource):
         kind, where, prefix = parse_inbox_location(self.inbox)
         if kind == "local":
             return LocalInbox(Path(where))
-        settings = ClientSettings(
-            region_name=self.s3.region_name or DEFAULT_REGION,
-            endpoint_url=self.s3.endpoint_url,
-            aws_access_key_id=self.s3.aws_access_key_id,
-            aws_secret_access_key=self.s3.aws_secret_access_key,
-            aws_session_token=self.s3.aws_session_token,
-        )
-        return S3Inbox(build_client("s3", settings), where, prefix)
+        return S3Inbox(self.aws.client("s3"), where, prefix)

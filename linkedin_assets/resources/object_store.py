@@ -1,9 +1,11 @@
 """S3 behind a small interface: encrypted, checksummed puts that skip unchanged content.
 
-``ObjectStore`` is what the pipeline needs from S3; ``S3ObjectStore`` is the boto3 implementation
-(production, and the local default against moto's server over HTTP). Every put carries server-side
-encryption, a SHA-256 checksum that S3 verifies on receipt, and a ``content-sha256`` fingerprint in
-its metadata: a later put with the same fingerprint is skipped and reported ``unchanged``.
+``ObjectStore`` is everything the project does with S3 (the pipeline, the audit, forget and the
+benchmarks); ``S3ObjectStore`` is the boto3 implementation (production, and the local default
+against moto's server over HTTP). Every put carries server-side encryption, a SHA-256 checksum
+that S3 verifies on receipt, and a ``content-sha256`` fingerprint in its metadata: a later put with
+the same fingerprint is skipped and reported ``unchanged``. Listing is paginated (it never stops at
+1,000 keys), deletes go in batches, and HEADs of many keys run with bounded concurrency.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import base64
 import hashlib
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import botocore.exceptions
@@ -30,6 +34,8 @@ SHA256_KEY = "sha256"
 # S3 refuses a PUT whose user metadata (the UTF-8 bytes of every name and value, as sent) is over
 # 2 KB. moto does not enforce it, so it is checked here, before anything is sent.
 MAX_METADATA_BYTES = 2048
+DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
+HEAD_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,16 @@ class ObjectInfo:
     checksum_sha256: str | None
 
 
+@dataclass(frozen=True)
+class Listed:
+    """One object as a listing shows it."""
+
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime
+
+
 class ObjectStore(Protocol):
     def put(
         self,
@@ -78,6 +94,14 @@ class ObjectStore(Protocol):
     def get(self, bucket: str, key: str, byte_range: str | None = None) -> bytes: ...
 
     def head(self, bucket: str, key: str) -> ObjectInfo | None: ...
+
+    def head_many(
+        self, bucket: str, keys: Iterable[str], concurrency: int = HEAD_CONCURRENCY
+    ) -> Iterator[tuple[str, ObjectInfo | None]]: ...
+
+    def list_objects(self, bucket: str, prefix: str) -> Iterator[Listed]: ...
+
+    def delete_many(self, bucket: str, keys: Iterable[str]) -> int: ...
 
 
 def encode_metadata_value(value: str) -> str:
@@ -214,7 +238,8 @@ class S3ObjectStore:
         try:
             extra = {"Range": byte_range} if byte_range else {}
             response = self.client_for(bucket).get_object(Bucket=bucket, Key=key, **extra)
-            return response["Body"].read()
+            body: bytes = response["Body"].read()
+            return body
         except botocore.exceptions.ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise ObjectNotFound(f"s3://{bucket}/{key} does not exist") from exc
@@ -244,3 +269,70 @@ class S3ObjectStore:
             server_side_encryption=response.get("ServerSideEncryption"),
             checksum_sha256=response.get("ChecksumSHA256"),
         )
+
+    def head_many(
+        self, bucket: str, keys: Iterable[str], concurrency: int = HEAD_CONCURRENCY
+    ) -> Iterator[tuple[str, ObjectInfo | None]]:
+        """HEAD every key, at most ``concurrency`` at a time, yielding results as they come.
+
+        At most ``2 * concurrency`` requests are in flight or waiting, so memory stays bounded
+        however many keys there are.
+        """
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        with ThreadPoolExecutor(concurrency) as pool:
+            pending: dict[Future[ObjectInfo | None], str] = {}
+            for key in keys:
+                pending[pool.submit(self.head, bucket, key)] = key
+                if len(pending) >= 2 * concurrency:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield pending.pop(future), future.result()
+            for future, key in list(pending.items()):
+                yield key, future.result()
+
+    def list_objects(self, bucket: str, prefix: str) -> Iterator[Listed]:
+        """Every object under ``prefix``, page after page (boto3's paginator)."""
+        paginator = self.client_for(bucket).get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+                for obj in page.get("Contents", []):
+                    yield Listed(
+                        obj["Key"], int(obj["Size"]), obj["ETag"].strip('"'), obj["LastModified"]
+                    )
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise storage_error(f"listing s3://{bucket}/{prefix} failed", exc) from exc
+
+    def delete_many(self, bucket: str, keys: Iterable[str]) -> int:
+        """Delete ``keys`` in batches; returns how many were deleted. Missing keys are not errors;
+        a key S3 refuses fails the call, naming the first such key and how many of its batch."""
+        client = self.client_for(bucket)
+        batch: list[str] = []
+        deleted = 0
+
+        def flush() -> int:
+            if not batch:
+                return 0
+            try:
+                response = client.delete_objects(
+                    Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True}
+                )
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+                raise storage_error(f"deleting from s3://{bucket} failed", exc) from exc
+            # DeleteObjects answers 200 and lists the keys it refused, one error each.
+            errors = response.get("Errors", [])
+            if errors:
+                first = errors[0]
+                raise StorageError(
+                    f"deleting s3://{bucket}/{first['Key']} failed: {first.get('Code')} "
+                    f"({len(errors)} of {len(batch)} keys in the batch)"
+                )
+            count = len(batch)
+            batch.clear()
+            return count
+
+        for key in keys:
+            batch.append(key)
+            if len(batch) == DELETE_BATCH:
+                deleted += flush()
+        return deleted + flush()

@@ -1,9 +1,13 @@
-"""The DynamoDB profile index behind a small interface."""
+"""The DynamoDB profile index behind a small interface.
+
+``IndexStore`` is everything the project does with the index (the pipeline, intake, the audit and
+forget); ``DynamoDBIndexStore`` is the boto3 implementation.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import botocore.exceptions
@@ -21,7 +25,13 @@ UNPROCESSED_ROUNDS = 8
 class IndexStore(Protocol):
     def update(self, profile_id: str, update: ItemUpdate) -> None: ...
 
+    def get(self, profile_id: str) -> dict[str, Any] | None: ...
+
     def get_many(self, profile_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+
+    def scan(self, attributes: Iterable[str]) -> Iterator[dict[str, Any]]: ...
+
+    def delete(self, profile_id: str) -> bool: ...
 
 
 class DynamoDBIndexStore:
@@ -67,7 +77,20 @@ class DynamoDBIndexStore:
     def get(self, profile_id: str) -> dict[str, Any] | None:
         return self.get_many([profile_id]).get(profile_id)
 
-    def _batch_get(self, keys: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    def delete(self, profile_id: str) -> bool:
+        """Delete the profile's item; whether there was one."""
+        try:
+            response = self._client.delete_item(
+                TableName=self.table, Key={"profile_id": {"S": profile_id}}, ReturnValues="ALL_OLD"
+            )
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise storage_error(
+                f"deleting the index item of profile {profile_id!r} in table {self.table!r} failed",
+                exc,
+            ) from exc
+        return bool(response.get("Attributes"))
+
+    def _batch_get(self, keys: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
         for round_ in range(UNPROCESSED_ROUNDS):

@@ -75,7 +75,8 @@ def lifecycle_rule() -> dict[str, Any]:
 
 def _read(call: Any, missing_codes: tuple[str, ...], **kwargs: Any) -> dict[str, Any] | None:
     try:
-        return call(**kwargs)
+        found: dict[str, Any] = call(**kwargs)
+        return found
     except botocore.exceptions.ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in missing_codes:
             return None

@@ -310,13 +310,15 @@ class LocalPostgres:
             "LANG": "C",
             "HOME": str(self._workdir),
         }
-        ownership = {"user": account[0], "group": account[1], "extra_groups": []} if account else {}
+        # None: subprocess's own defaults (this process's user and groups).
+        user, group = account if account else (None, None)
+        extra_groups: list[int] | None = [] if account else None
         try:
             # The server's output goes to its own log (pg_ctl -l), so these pipes close when the
             # command ends, not when the server does.
             result = subprocess.run(
                 command, cwd=self._workdir, env=env, capture_output=True, text=True,
-                timeout=timeout_s, check=False, **ownership,  # type: ignore[arg-type]
+                timeout=timeout_s, check=False, user=user, group=group, extra_groups=extra_groups,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
             raise PostgresUnavailable(

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
-from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.assets.partitions import partition_range_tags, profile_partitions
 from linkedin_assets.assets.pipeline import (
@@ -18,6 +17,7 @@ from linkedin_assets.assets.pipeline import (
 )
 from linkedin_assets.core.profile_ids import profile_url
 from linkedin_assets.errors import ProfileBlocked, ProfileNotFound
+from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import (
     BrowserResource,
@@ -76,13 +76,13 @@ CALLS: list[str] = []
 
 
 def resources(text_bucket: str = BUCKET, **browser_settings: Any) -> dict[str, Any]:
-    s3 = S3Resource(region_name=REGION)
+    aws = AwsSettings(region_name=REGION)
     return {
         "browser": FakeBrowserResource(base_url=BASE, **browser_settings),
         "profile_storage": ProfileStorageResource(
-            s3=s3, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket
+            aws=aws, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket
         ),
-        "profile_index_store": ProfileIndexResource(table=TABLE, region_name=REGION),
+        "profile_index_store": ProfileIndexResource(table=TABLE, aws=aws),
     }
 
 

@@ -41,7 +41,7 @@ def test_deployed_environments_take_names_from_env_vars_and_leave_aws_to_boto3()
     assert type(storage.screenshot_bucket).__name__ == "EnvVar"
     assert storage.screenshot_bucket == "S3_SCREENSHOT_BUCKET_NAME"  # the name, never a value
     assert storage.profile_text_bucket == "S3_PROFILE_TEXT_BUCKET_NAME"
-    assert storage.s3.endpoint_url is None and storage.s3.aws_secret_access_key is None
+    assert storage.aws.endpoint_url is None and storage.aws.aws_secret_access_key is None
     assert resources["browser"].base_url == "https://www.linkedin.com"
     assert storage.sse_algorithm == "AES256"
     assert (
@@ -53,9 +53,18 @@ def test_deployed_environments_take_names_from_env_vars_and_leave_aws_to_boto3()
 def test_local_falls_back_to_the_embedded_stack() -> None:
     resources = build_resources("local", {})
     assert resources["profile_storage"].screenshot_bucket == "linkedin-assets-local"
-    assert resources["profile_storage"].s3.endpoint_url == "http://127.0.0.1:5757"
+    assert resources["profile_storage"].aws.endpoint_url == "http://127.0.0.1:5757"
     assert resources["browser"].base_url == "http://127.0.0.1:8788"
     assert resources["profile_index_store"].table == "linkedin-profiles-local"
+
+
+@pytest.mark.parametrize("env", ["local", "prod"])
+def test_one_aws_settings_object_serves_every_resource(env: str) -> None:
+    resources = build_resources(env, {**DEPLOYED, "AWS_MAX_ATTEMPTS": "4"})
+    aws = resources["profile_storage"].aws
+    assert resources["profile_index_store"].aws is aws and resources["automation"].aws is aws
+    # The variable's name, read at launch: DynamoDB's and the inbox's clients get it too.
+    assert aws.max_attempts.env_var_name == "AWS_MAX_ATTEMPTS"
 
 
 @pytest.mark.parametrize("env", ["local", "prod"])

@@ -30,7 +30,6 @@ from linkedin_assets.assets.checks import ENCRYPTIONS
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.pipeline import JSON, SCREENSHOTS
 from linkedin_assets.core.storage_layout import LEGACY_META_SUFFIX, META_SUFFIX, normalise_prefix
-from linkedin_assets.resources import s3_ops
 from linkedin_assets.resources.configured import (
     ProfileIndexResource,
     ProfileStorage,
@@ -177,14 +176,14 @@ def collect(storage: ProfileStorage, known: set[str] | None = None) -> dict[str,
     shot_prefix = normalise_prefix(storage.layout.screenshot_prefix)
     where: dict[str, tuple[str, str]] = {}
     unexpected: list[str] = []
-    for listed in s3_ops.list_objects(storage.objects, text_bucket, text_prefix):  # type: ignore[arg-type]
-        kind = classify_profile_key(listed.key[len(text_prefix) :])
-        if kind is None:
+    for listed in storage.objects.list_objects(text_bucket, text_prefix):
+        classified = classify_profile_key(listed.key[len(text_prefix) :])
+        if classified is None:
             unexpected.append(listed.key)
         else:
-            where[listed.key] = kind
+            where[listed.key] = classified
     shot_keys = []
-    for listed in s3_ops.list_objects(storage.objects, shot_bucket, shot_prefix):  # type: ignore[arg-type]
+    for listed in storage.objects.list_objects(shot_bucket, shot_prefix):
         if classify_screenshot_key(listed.key[len(shot_prefix) :]) is None:
             unexpected.append(listed.key)
         else:
@@ -193,7 +192,7 @@ def collect(storage: ProfileStorage, known: set[str] | None = None) -> dict[str,
     metas: dict[str, ObjectFacts] = {}
     legacy_metas: dict[str, ObjectFacts] = {}
     by_kind = {"document": documents, "meta": metas, "legacy_meta": legacy_metas}
-    for key, info in s3_ops.head_many(storage.objects, text_bucket, list(where), HEAD_CONCURRENCY):  # type: ignore[arg-type]
+    for key, info in storage.objects.head_many(text_bucket, list(where), HEAD_CONCURRENCY):
         if info is None:
             continue  # deleted since it was listed
         kind, pid = resolve_legacy_meta(*where[key], info.metadata.get(PROFILE_ID_METADATA))
@@ -203,7 +202,7 @@ def collect(storage: ProfileStorage, known: set[str] | None = None) -> dict[str,
         by_kind[kind][pid] = facts
     screenshots = [
         ObjectFacts(key, info.server_side_encryption in ENCRYPTIONS, None)
-        for key, info in s3_ops.head_many(storage.objects, shot_bucket, shot_keys, HEAD_CONCURRENCY)  # type: ignore[arg-type]
+        for key, info in storage.objects.head_many(shot_bucket, shot_keys, HEAD_CONCURRENCY)
         if info is not None
     ]
     return {

@@ -9,11 +9,11 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from dagster_aws.s3 import S3Resource
 
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.automation.intake_sensor import build_intake_sensor
 from linkedin_assets.automation.refresh_schedule import build_refresh_schedule
+from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
 from tests.assets.fakes import run
 from tests.conftest import REGION, TABLE
@@ -25,9 +25,11 @@ SCHEDULE = build_refresh_schedule({}, "local")
 def automation_resources(inbox: Path, **settings: Any) -> dict[str, Any]:
     return {
         "automation": AutomationSettings(
-            inbox=str(inbox), s3=S3Resource(region_name=REGION), **settings
+            inbox=str(inbox), aws=AwsSettings(region_name=REGION), **settings
         ),
-        "profile_index_store": ProfileIndexResource(table=TABLE, region_name=REGION),
+        "profile_index_store": ProfileIndexResource(
+            table=TABLE, aws=AwsSettings(region_name=REGION)
+        ),
     }
 
 

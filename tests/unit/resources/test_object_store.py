@@ -1,4 +1,5 @@
 import hashlib
+import threading
 
 import boto3
 import pytest
@@ -7,11 +8,12 @@ from botocore.stub import Stubber
 from linkedin_assets.assets.profile_screenshots import store_capture
 from linkedin_assets.core.profile_ids import profile_url
 from linkedin_assets.core.storage_layout import StorageLayout
-from linkedin_assets.errors import ObjectNotFound, UploadFailed
+from linkedin_assets.errors import ObjectNotFound, StorageError, UploadFailed
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture, activity_url
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import (
     MAX_METADATA_BYTES,
+    ObjectInfo,
     S3ObjectStore,
     decode_metadata_value,
     encode_metadata_value,
@@ -148,3 +150,84 @@ def test_a_slug_too_long_for_the_limit_drops_only_the_derivable_source_url(
                                           activity_url(pid, "https://www.linkedin.com"))  # fmt: skip
         assert decode_metadata_value(sent["profile-id"]) == pid
         assert pid != WIDE_ID or "source-url" not in sent  # 4-byte characters never fit it
+
+
+# --- Listing, deleting and HEADing many keys ---------------------------------------------------
+
+
+def put(store: S3ObjectStore, key: str, body: bytes = b"x") -> None:
+    store.put(BUCKET, key, body, content_type="text/plain", metadata={})
+
+
+def test_list_goes_past_a_thousand_keys(aws: dict) -> None:
+    store = S3ObjectStore(aws["s3"])
+    for n in range(1203):
+        aws["s3"].put_object(Bucket=BUCKET, Key=f"profiles/p{n:05d}.json", Body=b"{}")
+    aws["s3"].put_object(Bucket=BUCKET, Key="screenshots/other.png", Body=b"x")
+    listed = list(store.list_objects(BUCKET, "profiles/"))
+    assert len(listed) == 1203 and listed[0].key == "profiles/p00000.json" and listed[0].size == 2
+
+
+def test_head_get_and_delete_many(aws: dict) -> None:
+    store = S3ObjectStore(aws["s3"])
+    put(store, "a", b"hello")
+    assert store.head(BUCKET, "a") is not None and store.head(BUCKET, "b") is None
+    assert store.get(BUCKET, "a") == b"hello"
+    for n in range(1500):
+        aws["s3"].put_object(Bucket=BUCKET, Key=f"d/{n}", Body=b"x")
+    assert store.delete_many(BUCKET, [f"d/{n}" for n in range(1500)] + ["a", "never-was"]) == 1502
+    assert list(store.list_objects(BUCKET, "d/")) == []
+    with pytest.raises(ObjectNotFound):
+        store.get(BUCKET, "a")
+
+
+def test_keys_s3_refuses_to_delete_fail_the_call_naming_one_and_the_count() -> None:
+    client = boto3.client("s3", region_name="us-west-2")
+    store = S3ObjectStore(client)
+    refused = [{"Key": k, "Code": "AccessDenied", "Message": "no"} for k in ("k1", "k2")]
+    with Stubber(client) as stub:
+        stub.add_response("delete_objects", {"Deleted": [{"Key": "k0"}], "Errors": refused})
+        with pytest.raises(StorageError, match=r"s3://b/k1 failed: AccessDenied \(2 of 3 keys"):
+            store.delete_many("b", ["k0", "k1", "k2"])
+
+
+def test_a_failed_listing_is_a_storage_error_that_says_whether_it_is_transient() -> None:
+    client = boto3.client("s3", region_name="us-west-2")
+    store = S3ObjectStore(client)
+    with Stubber(client) as stub:
+        stub.add_client_error("list_objects_v2", "SlowDown", http_status_code=503)
+        stub.add_client_error("list_objects_v2", "AccessDenied", http_status_code=403)
+        with pytest.raises(StorageError, match=r"listing s3://b/p/ failed: SlowDown") as slow:
+            list(store.list_objects("b", "p/"))
+        with pytest.raises(StorageError, match="AccessDenied") as denied:
+            list(store.list_objects("b", "p/"))
+    assert slow.value.transient and not denied.value.transient
+
+
+def test_head_many_is_bounded_and_complete(aws: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = S3ObjectStore(aws["s3"])
+    for n in range(60):
+        put(store, f"h/{n}")
+    in_flight, peak, lock = 0, 0, threading.Lock()
+    real_head = store.head
+
+    def counting_head(bucket: str, key: str) -> ObjectInfo | None:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        try:
+            return real_head(bucket, key)
+        finally:
+            with lock:
+                in_flight -= 1
+
+    monkeypatch.setattr(store, "head", counting_head)
+    results = dict(
+        store.head_many(BUCKET, [f"h/{n}" for n in range(60)] + ["h/missing"], concurrency=4)
+    )
+    assert len(results) == 61 and results["h/missing"] is None
+    assert all(results[f"h/{n}"].server_side_encryption == "AES256" for n in range(60))
+    assert peak <= 4
+    with pytest.raises(ValueError, match="concurrency"):
+        list(store.head_many(BUCKET, ["x"], concurrency=0))

@@ -62,3 +62,27 @@ def test_refused_write_names_profile_and_table() -> None:
         stub.add_client_error("update_item", "AccessDeniedException", http_status_code=400)
         with pytest.raises(StorageError, match=r"'a'.*test-profiles.*AccessDeniedException"):
             store.update("a", index_items.registration("u", None, "t"))
+
+
+def test_scan_and_delete(aws: dict) -> None:
+    store = DynamoDBIndexStore(aws["dynamodb"], TABLE)
+    for pid in ("a", "b"):
+        store.update(pid, index_items.registration(f"https://x/in/{pid}/", "possible", "t0"))
+    scanned = sorted(store.scan(["status"]), key=lambda item: item["profile_id"])
+    assert scanned == [
+        {"profile_id": "a", "status": "possible"},
+        {"profile_id": "b", "status": "possible"},
+    ]
+    assert store.delete("a") is True and store.get("a") is None
+    assert store.delete("a") is False  # nothing left to delete: not an error
+    assert [item["profile_id"] for item in store.scan([])] == ["b"]
+
+
+def test_refused_delete_names_profile_and_table_and_is_not_transient() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    store = DynamoDBIndexStore(client, TABLE)
+    with Stubber(client) as stub:
+        stub.add_client_error("delete_item", "AccessDeniedException", http_status_code=400)
+        with pytest.raises(StorageError, match=r"'a'.*test-profiles.*AccessDeniedException") as e:
+            store.delete("a")
+    assert not e.value.transient

@@ -1,0 +1,77 @@
+"""One ``AwsSettings`` builds every boto3 client: S3 (both buckets), DynamoDB and the inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from linkedin_assets.resources import aws as aws_module
+from linkedin_assets.resources.aws import AwsSettings, ClientSettings, RequestStats
+from linkedin_assets.resources.configured import (
+    AutomationSettings,
+    ProfileIndexResource,
+    ProfileStorageResource,
+)
+
+SETTINGS = AwsSettings(
+    region_name="eu-central-1",
+    endpoint_url="http://127.0.0.1:1",
+    aws_access_key_id="AKIAEXAMPLE",
+    aws_secret_access_key="example-secret",
+    max_attempts=3,
+    connect_timeout_s=1.5,
+    read_timeout_s=7.0,
+)
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ClientSettings]]:
+    """Every client built while the test runs, with the settings it was built from."""
+    seen: list[tuple[str, ClientSettings]] = []
+    real = aws_module.build_client
+
+    def recording(service: str, settings: ClientSettings, stats: RequestStats | None = None) -> Any:
+        seen.append((service, settings))
+        return real(service, settings, stats)
+
+    monkeypatch.setattr(aws_module, "build_client", recording)
+    return seen
+
+
+def test_every_resource_builds_its_clients_from_the_one_settings_object(
+    built: list[tuple[str, ClientSettings]],
+) -> None:
+    storage = ProfileStorageResource(
+        aws=SETTINGS, screenshot_bucket="shots", profile_text_bucket="text",
+        profile_text_region="us-east-1",
+    )  # fmt: skip
+    stats = RequestStats()
+    storage.open(stats, pool_size=12)
+    ProfileIndexResource(table="t", aws=SETTINGS).open(stats, pool_size=12)
+    inbox = AutomationSettings(inbox="s3://inbox-bucket/in/", aws=SETTINGS).open_inbox()
+    assert inbox is not None
+    assert [service for service, _ in built] == ["s3", "s3", "dynamodb", "s3"]
+    assert [s.region_name for _, s in built] == [
+        "eu-central-1", "us-east-1", "eu-central-1", "eu-central-1",
+    ]  # fmt: skip
+    for _, settings in built:
+        assert settings.max_attempts == 3  # AWS_MAX_ATTEMPTS reaches DynamoDB and the inbox too
+        assert (settings.connect_timeout, settings.read_timeout) == (1.5, 7.0)
+        assert settings.endpoint_url == "http://127.0.0.1:1"
+        assert settings.aws_access_key_id == "AKIAEXAMPLE"
+    assert [s.max_pool_connections for _, s in built[:3]] == [12, 12, 12]  # sized to the run
+
+
+def test_the_client_is_configured_as_the_settings_say() -> None:
+    client = SETTINGS.client("dynamodb", pool_size=5)
+    config = client.meta.config
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
+    assert (config.connect_timeout, config.read_timeout) == (1.5, 7.0)
+    assert config.max_pool_connections == 5
+    assert client.meta.region_name == "eu-central-1"
+
+
+def test_an_unset_region_is_the_project_default() -> None:
+    assert AwsSettings().region() == "us-west-2"
+    assert AwsSettings().client_settings(region="ap-south-1").region_name == "ap-south-1"
