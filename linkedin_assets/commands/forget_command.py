@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from linkedin_assets.commands.forget import forget_profiles
-from linkedin_assets.definitions import build_resources
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.settings import apply_local_defaults, ensure_dagster_home
 
 
