@@ -153,30 +153,31 @@ class AwsWiring:
     s3: S3Resource
     region: Any  # str or dg.EnvVar
     endpoint: Any  # str, dg.EnvVar or None
-    credentials: Mapping[str, str | None]
+    access_key_id: str | None
+    secret_access_key: str | None
 
 
 def build_aws(variables: Variables) -> AwsWiring:
     """The AWS connection of one environment: the one place S3Resource and credentials are built."""
     env, environ = variables.environment, variables.environ
     region = first_set("AWS_REGION", "AWS_DEFAULT_REGION", default=DEFAULT_REGION, environ=environ)
-    credentials: dict[str, str | None] = {"aws_access_key_id": None, "aws_secret_access_key": None}
-    endpoint = None
+    # None: boto3's own chain finds them. Local: the fixed values, never the shell's (the session
+    # token too stays unset), because moto's recording writes request headers to disk.
+    access_key_id = secret_access_key = endpoint = None
     if env.local_aws:
-        credentials = {
-            "aws_access_key_id": LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"],
-            "aws_secret_access_key": LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"],
-            "aws_session_token": None,
-        }
+        access_key_id = LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"]
+        secret_access_key = LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"]
         endpoint = variables.var("AWS_ENDPOINT_URL")
     s3 = S3Resource(
         region_name=region,
         endpoint_url=endpoint,
         # AWS_MAX_ATTEMPTS is the standard variable; total attempts, the first one included.
         max_attempts=variables.number("AWS_MAX_ATTEMPTS", 10),
-        **credentials,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        aws_session_token=None,
     )
-    return AwsWiring(s3=s3, region=region, endpoint=endpoint, credentials=credentials)
+    return AwsWiring(s3, region, endpoint, access_key_id, secret_access_key)
 
 
 def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -241,7 +242,9 @@ def resources_of(environment: Environment, environ: Mapping[str, str]) -> dict[s
             table=v.var("DYNAMODB_PROFILE_TABLE"),
             region_name=aws.region,
             endpoint_url=aws.endpoint,
-            **aws.credentials,
+            aws_access_key_id=aws.access_key_id,
+            aws_secret_access_key=aws.secret_access_key,
+            aws_session_token=None,
         ),
         "automation": AutomationSettings(
             inbox=v.var("PROFILE_URL_INBOX", local_inbox),
