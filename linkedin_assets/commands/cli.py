@@ -119,7 +119,7 @@ def stack(no_persist: bool) -> None:
     """Serve moto's S3/DynamoDB and the sample site on 127.0.0.1 until interrupted."""
     from linkedin_assets.local.local_stack import LocalStack, StackSettings
 
-    apply_local_defaults(os.environ)  # type: ignore[arg-type]
+    apply_local_defaults(os.environ)
     settings = StackSettings.from_environ(os.environ)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -16,13 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from linkedin_assets.assets.partitions import partition_range_tags
-from linkedin_assets.assets.pipeline import ALL_ASSETS
+from linkedin_assets.assets.pipeline import ALL_ASSETS, profile_pipeline, profile_pipeline_job
 from linkedin_assets.assets.run_report import ProfileRow, run_rows
 from linkedin_assets.automation import intake
-from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import load_sample_profiles
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.settings import apply_local_defaults
 
 CHECKS_PER_PROFILE = 3
@@ -50,16 +50,16 @@ class DemoRow:
 def run_demo(console: Console) -> bool:
     """Run the demo; ``True`` when every profile ended as the sample site intends (for a captured
     profile: all four assets materialized and all three checks passed)."""
-    apply_local_defaults(os.environ)  # type: ignore[arg-type]
+    apply_local_defaults(os.environ)
     ensure_dagster_home()
     settings = StackSettings.from_environ(os.environ)
     samples = load_sample_profiles()
+    defs = pipeline_definitions()  # a bad setting stops the demo before the stack starts
     with LocalStack(settings) as stack:
         console.print(
             f"local stack: S3/DynamoDB at {settings.endpoint_url} (moto, "
             f"{'replayed' if stack.replayed else 'fresh'}), sample site at {settings.site_url}"
         )
-        defs = build_definitions("local")
         instance = dg.DagsterInstance.get()
         ids = [p.profile_id for p in samples]
         new = intake.register(instance, None, ids, base_url=settings.site_url)
@@ -77,6 +77,16 @@ def run_demo(console: Console) -> bool:
         + (f"; unexpected: {', '.join(r.row.profile_id for r in bad)}" if bad else "")
     )
     return not bad
+
+
+def pipeline_definitions() -> dg.Definitions:
+    """The main job with the local resources: what the demo runs, without the code location's
+    sensor, schedule and reports."""
+    return dg.Definitions(
+        assets=[profile_pipeline],
+        jobs=[profile_pipeline_job],
+        resources=build_resources("local", os.environ),
+    )
 
 
 def run_profiles(

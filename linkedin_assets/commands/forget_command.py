@@ -10,14 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from linkedin_assets.commands.forget import forget_profiles
-from linkedin_assets.definitions import build_resources
 from linkedin_assets.local.instance import ensure_dagster_home
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.settings import apply_local_defaults
 
 
 def run_forget(env: str, profile_ids: list[str], dry_run: bool, console: Console) -> int:
     if env == "local":
-        apply_local_defaults(os.environ)  # type: ignore[arg-type]
+        apply_local_defaults(os.environ)
         ensure_dagster_home()
     resources = build_resources(env)
     with ExitStack() as stack:

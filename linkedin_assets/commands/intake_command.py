@@ -12,9 +12,9 @@ from rich.markup import escape
 
 from linkedin_assets.automation import intake
 from linkedin_assets.core.inbox import InboxEntry, Rejected, clean_status, parse_file, shown_name
-from linkedin_assets.definitions import build_definitions
 from linkedin_assets.errors import StorageError
 from linkedin_assets.local.instance import ensure_dagster_home
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.settings import apply_local_defaults, current_environment
 
 ARGUMENTS = "arguments.txt"
@@ -48,10 +48,14 @@ def run_add(urls: list[str], files: list[str], status: str | None, console: Cons
     except ValueError as exc:  # a malformed --status
         console.print(f"--status: {escape(str(exc))}", style="red")
         return 2
-    local = current_environment() == "local"
+    env = current_environment()
+    local = env == "local"
     if local:
-        apply_local_defaults(os.environ)  # type: ignore[arg-type]
+        apply_local_defaults(os.environ)
         ensure_dagster_home()
+    # Built (and every setting checked) before anything is printed: a bad setting ends the command
+    # with its one line alone.
+    resources = build_resources(env, os.environ)
     for e in entries:
         status_note = f" (status {e.status})" if e.status else ""
         console.print(
@@ -62,14 +66,11 @@ def run_add(urls: list[str], files: list[str], status: str | None, console: Cons
             escape(f"rejected {where(r.file, r.line)}: {r.input!r}: {r.reason}"), style="red"
         )
     statuses = {e.profile_id: e.status for e in entries if e.status}
-    defs = build_definitions()
     with ExitStack() as stack:
-        automation = stack.enter_context(
-            defs.resources["automation"].process_config_and_initialize_cm()
-        )
+        automation = stack.enter_context(resources["automation"].process_config_and_initialize_cm())
         index = None
         if statuses:
-            resource = defs.resources["profile_index_store"]
+            resource = resources["profile_index_store"]
             index = stack.enter_context(resource.process_config_and_initialize_cm()).open()
         try:
             new = intake.register(

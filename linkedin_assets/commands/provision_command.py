@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from rich.console import Console
 from rich.markup import escape
 
-from linkedin_assets.definitions import build_resources
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.resources.provisioning import (
     Change,
     apply_bucket,

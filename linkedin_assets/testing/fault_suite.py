@@ -25,7 +25,6 @@ from linkedin_assets.assets.reports.profile_store_audit import (
 )
 from linkedin_assets.assets.run_report import ProfileRow, run_rows
 from linkedin_assets.automation import intake
-from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
@@ -128,6 +127,10 @@ def run_fault_suite(
         scaled_backoff(backoff_scale),
     ):
         os.environ["AWS_ENDPOINT_URL"] = proxy.url  # the pipeline talks to S3 through the faults
+        # Imported here, not at the top: importing the code location builds it, which importing a
+        # test tool should not do.
+        from linkedin_assets.definitions import build_definitions
+
         defs = build_definitions("local")
         intake.register(instance, None, ids, base_url=environ["LINKEDIN_BASE_URL"])
         job = defs.resolve_job_def("profile_pipeline_job")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from linkedin_assets.core.host_policy import DEFAULT_ALLOWED_HOSTS, HostEntry
-from linkedin_assets.definitions import build_resources
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.resources.configured import BrowserResource
+from linkedin_assets.resources.environments import build_resources
 
 DEPLOYED = {
     "S3_SCREENSHOT_BUCKET_NAME": "acme-linkedin-screenshots",

@@ -10,7 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from linkedin_assets.definitions import build_definitions, build_resources
+from linkedin_assets.definitions import build_definitions
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.settings import ENVIRONMENTS
 
 DEPLOYED = {

@@ -34,9 +34,10 @@ import pytest
 
 from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
 from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
-from linkedin_assets.definitions import build_definitions, build_resources
+from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.local_stack import RECORDING_FILE, LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite, load_sample_profiles
+from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.settings import LOCAL_DEFAULTS
 from tests.integration.conftest import stack_environ
 

@@ -193,7 +193,7 @@ def test_every_kind_of_rule_is_a_pure_check() -> None:
 
 def test_every_number_the_resources_read_is_in_the_table() -> None:
     # A setting added to build_resources without a rule fails here (and at load), not in a run.
-    from linkedin_assets.definitions import build_resources
+    from linkedin_assets.resources.environments import build_resources
 
     seen: list[str] = []
 
