@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import dagster as dg
@@ -84,8 +84,20 @@ SAMPLE_SITE_POLITENESS: Final = Politeness(
 REAL_SITE_POLITENESS: Final = Politeness(
     max_concurrent_pages=2, min_delay_s=2.0, block_backoff_s=30
 )
+# dev tries changes against the real site, usually with one person's session: one page at a
+# time, further apart, so a bug in a change cannot press the site (or the account) harder.
+DEV_POLITENESS: Final = Politeness(max_concurrent_pages=1, min_delay_s=5.0, block_backoff_s=60)
 # A deployed environment must name its bucket and table.
 DEPLOYED_REQUIRED: Final = ("S3_SCREENSHOT_BUCKET_NAME", "DYNAMODB_PROFILE_TABLE")
+# What dev, staging and prod share; staging rehearses prod, so it is prod's to the letter.
+DEPLOYED: Final = Environment(
+    politeness=REAL_SITE_POLITENESS,
+    required=DEPLOYED_REQUIRED,
+    defaults={},
+    local_aws=False,
+    internal_addresses_allowed=False,
+    local_inbox=False,
+)
 
 ENVIRONMENTS: Final[Mapping[str, Environment]] = {
     "local": Environment(
@@ -96,30 +108,9 @@ ENVIRONMENTS: Final[Mapping[str, Environment]] = {
         internal_addresses_allowed=True,
         local_inbox=True,
     ),
-    "dev": Environment(
-        politeness=REAL_SITE_POLITENESS,
-        required=DEPLOYED_REQUIRED,
-        defaults={},
-        local_aws=False,
-        internal_addresses_allowed=False,
-        local_inbox=False,
-    ),
-    "staging": Environment(
-        politeness=REAL_SITE_POLITENESS,
-        required=DEPLOYED_REQUIRED,
-        defaults={},
-        local_aws=False,
-        internal_addresses_allowed=False,
-        local_inbox=False,
-    ),
-    "prod": Environment(
-        politeness=REAL_SITE_POLITENESS,
-        required=DEPLOYED_REQUIRED,
-        defaults={},
-        local_aws=False,
-        internal_addresses_allowed=False,
-        local_inbox=False,
-    ),
+    "dev": replace(DEPLOYED, politeness=DEV_POLITENESS),
+    "staging": DEPLOYED,
+    "prod": DEPLOYED,
 }
 
 

@@ -49,9 +49,16 @@ def test_each_environment_is_built_from_its_own_entry(env: str) -> None:
 
 def test_local_is_fast_and_deployed_environments_are_polite() -> None:
     assert ENVIRONMENTS["local"].politeness == SAMPLE_SITE_POLITENESS
-    for env in ("dev", "staging", "prod"):
+    for env in ("staging", "prod"):
         assert ENVIRONMENTS[env].politeness == REAL_SITE_POLITENESS, env
     assert REAL_SITE_POLITENESS.min_delay_s > 0 and REAL_SITE_POLITENESS.max_concurrent_pages
+    # dev is gentler still: one page at a time, further apart, a longer pause after a block.
+    dev = ENVIRONMENTS["dev"].politeness
+    assert dev.max_concurrent_pages == 1 < (REAL_SITE_POLITENESS.max_concurrent_pages or 0)
+    assert dev.min_delay_s > REAL_SITE_POLITENESS.min_delay_s
+    assert dev.block_backoff_s > REAL_SITE_POLITENESS.block_backoff_s
+    # staging rehearses prod: the same entry.
+    assert ENVIRONMENTS["staging"] == ENVIRONMENTS["prod"]
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
