@@ -70,7 +70,7 @@ CONSISTENT_CHECK = check_spec(
     "index_consistent",
     SPEC,
     "The index item exists, its upload has not failed, and its text_s3_key / text_sha256 point at "
-    "the profiles/<id>.json that is really in S3.",
+    "the `profiles/<id>.json` that is really in S3.",
 )
 
 

@@ -32,8 +32,8 @@ from linkedin_assets.resources.object_store import SHA256_KEY, ObjectInfo, PutRe
 SPEC = dg.AssetSpec(
     "profile_json",
     description=(
-        "profiles/<id>.json in S3: the profile document as UTF-8 JSON, encrypted, with object "
-        "metadata and a SHA-256 checksum, plus profiles/<id>.meta.json recording the upload."
+        "`profiles/<id>.json` in S3: the profile document as UTF-8 JSON, encrypted, with object "
+        "metadata and a SHA-256 checksum, plus `profiles/<id>.meta.json` recording the upload."
     ),
     deps=[TEXT],
     partitions_def=profile_partitions,
@@ -179,8 +179,8 @@ def materialization_metadata(published: Published) -> dict[str, Any]:
 INTACT_CHECK = check_spec(
     "json_intact",
     SPEC,
-    "profiles/<id>.json exists, its size and SHA-256 match what was uploaded (.meta.json and S3's "
-    "own checksum), it is encrypted, it validates against docs/profile.schema.json, and its "
+    "`profiles/<id>.json` exists, its size and SHA-256 match what was uploaded (`.meta.json` and "
+    "S3's own checksum), it is encrypted, it validates against `docs/profile.schema.json`, and its "
     "profile_id is the partition's. Blocking: a failure stops profile_index for that profile.",
     blocking=True,
 )
