@@ -1,9 +1,9 @@
 """Every description the UI shows reads there as written.
 
-The Dagster UI renders asset, check, job, sensor and schedule descriptions as Markdown with raw
-HTML allowed, so a placeholder such as ``<id>`` outside a code span is taken for an HTML tag and
-vanishes ("profiles/.json"). These tests render each description the same way and read back the
-text a viewer sees.
+The Dagster UI renders asset, check, job, sensor and schedule descriptions (and Markdown metadata
+such as the audit's findings) as Markdown with raw HTML allowed, so a placeholder such as ``<id>``
+outside a code span is taken for an HTML tag and vanishes ("profiles/.json"). These tests render
+each the same way and read back the text a viewer sees.
 """
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ import pytest
 from markdown_it import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser
 
+from linkedin_assets.assets.reports.profile_store_audit import (
+    ObjectFacts,
+    audit_findings,
+    findings_markdown,
+    findings_table,
+)
 from linkedin_assets.definitions import defs
 
 # An angle-bracketed word is what Markdown's inline-HTML rule can take for a tag.
@@ -22,8 +28,8 @@ PLACEHOLDER = re.compile(r"<[A-Za-z][A-Za-z0-9_-]*>")
 
 def rendered_text(description: str) -> str:
     """The text a viewer reads once the UI has rendered ``description`` as Markdown."""
-    # CommonMark with raw HTML passed through, as the UI's renderer treats descriptions.
-    html = MarkdownIt("commonmark", {"html": True}).render(description)
+    # CommonMark with raw HTML passed through and GitHub's tables, as the UI's renderer reads it.
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(description)
     return LexborHTMLParser(html).text(separator="")
 
 
@@ -79,3 +85,16 @@ def test_rendered_text_says_what_the_source_says(name: str) -> None:
 def test_profile_json_names_its_key_with_the_placeholder() -> None:
     assert "profiles/<id>.json" in rendered_text(DESCRIPTIONS["asset profile_json"])
     assert "profiles/<id>.json" in rendered_text(DESCRIPTIONS["check profile_json.json_intact"])
+
+
+def test_audit_findings_read_as_written() -> None:
+    findings = audit_findings(
+        documents={"_ada_": ObjectFacts("profiles/_ada_.json", False, "s")},
+        metas={}, legacy_metas={"jane": ObjectFacts("profiles/jane-meta.json", True, "s")},
+        screenshots=[], unexpected=[], index_items={}, materialized=set(),
+        profile_key=lambda pid: f"profiles/{pid}.json",
+    )  # fmt: skip
+    text = rendered_text(findings_markdown(findings_table(findings)))
+    assert "the next publish writes <id>.meta.json" in text
+    # An ID or key with underscores at its ends is not emphasis.
+    assert "profiles/_ada_.json" in text and "\n_ada_\n" in text

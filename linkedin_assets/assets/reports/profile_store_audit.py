@@ -146,7 +146,7 @@ def audit_findings(
         if pid not in documents:
             findings.append(Finding("orphaned_meta", pid, facts.key, "no document beside it"))
     for pid, facts in legacy_metas.items():
-        detail = "upload record under its earlier name; the next publish writes <id>.meta.json"
+        detail = "upload record under its earlier name; the next publish writes `<id>.meta.json`"
         findings.append(Finding("legacy_meta", pid, facts.key, detail))
     for facts in [*documents.values(), *metas.values(), *legacy_metas.values(), *screenshots]:
         if not facts.encrypted:
@@ -164,6 +164,20 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
         [(f.kind, f.profile_id, f.key, f.detail) for f in findings],
         columns=["kind", "profile_id", "key", "detail"],
     )
+
+
+def findings_markdown(table: pd.DataFrame) -> str:
+    """The findings as the UI shows them: a Markdown table, IDs and keys in code spans.
+
+    The UI renders it as Markdown, where a bare ``<id>`` is taken for an HTML tag and an ID such
+    as ``_ada_`` for emphasis; inside a code span both read as written.
+    """
+    if table.empty:
+        return "No inconsistencies."
+    shown = table.head(MARKDOWN_ROWS).copy()
+    for column in ("profile_id", "key"):
+        shown[column] = shown[column].map(lambda value: f"`{value}`" if value else "")
+    return str(shown.to_markdown(index=False))
 
 
 def collect(storage: ProfileStorage, known: set[str] | None = None) -> dict[str, Any]:
@@ -266,14 +280,12 @@ def profile_store_audit(
         "partitions": len(partitions),
         "never_materialized": len(partitions - materialized),
     }
-    shown = table.head(MARKDOWN_ROWS)
-    markdown = shown.to_markdown(index=False) if len(shown) else "No inconsistencies."
     return dg.MaterializeResult(
         metadata={
             **summary,
             **counts,
             "inconsistencies": failing,
-            "findings": dg.MetadataValue.md(markdown),
+            "findings": dg.MetadataValue.md(findings_markdown(table)),
             "report_s3_url": report.url,
         },
         check_results=[
