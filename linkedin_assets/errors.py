@@ -3,6 +3,7 @@
     LinkedInAssetsError                      kind               what
     ├── InvalidProfileUrl (also ValueError)  internal_error     not a member-profile URL or ID
     ├── ConfigurationError                   internal_error     unknown environment, bad settings
+    ├── ProvisioningError                    internal_error     bucket 403, wrong table key
     ├── InvalidDocument (also ValueError)    internal_error     a document that breaks the schema
     ├── ProfileInUse                         internal_error     forget refused: a run covers it
     ├── CaptureError                         capture_failed     the browser could not capture it
@@ -59,6 +60,10 @@ class InvalidProfileUrl(LinkedInAssetsError, ValueError):
 
 class ConfigurationError(LinkedInAssetsError):
     """Unknown environment, a missing setting, or settings that contradict each other."""
+
+
+class ProvisioningError(LinkedInAssetsError):
+    """``provision`` was refused a read (403), or found drift it must not repair (a table's key)."""
 
 
 class InvalidDocument(LinkedInAssetsError, ValueError):

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from rich.console import Console
 from rich.markup import escape
 
+from linkedin_assets.errors import ProvisioningError
 from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.resources.provisioning import (
     Change,
@@ -21,7 +22,9 @@ from linkedin_assets.settings import apply_local_defaults
 
 
 def run_provision(env: str, check: bool, versioning: bool, console: Console) -> int:
-    """Create or verify; with ``check`` only report drift. Exit status 1 when drift is found."""
+    """Create or verify; with ``check`` only report drift. Exit status 1 when drift is found,
+    and when ``provision`` may not read a bucket or finds drift it must not repair (an error line
+    with the reason, after what it did change)."""
     if env == "local":
         apply_local_defaults()  # into os.environ
     resources = build_resources(env)
@@ -37,22 +40,31 @@ def run_provision(env: str, check: bool, versioning: bool, console: Console) -> 
         kms = storage.kms_key_id if storage.sse_algorithm == "aws:kms" else None
         buckets = storage.bucket_regions()
         changes: list[Change] = []
-        for bucket, region in buckets.items():
-            client = storage.aws.client("s3", region=region)
-            policy = bucket_policy(bucket, https_only)
-            plan = plan_bucket if check else apply_bucket
-            changes += plan(
-                client, bucket, region, kms_key_id=kms, versioning=versioning, policy=policy
-            )
-        dynamodb = index.aws.client("dynamodb")
-        changes += (plan_table if check else apply_table)(dynamodb, index.table)
+        failure: ProvisioningError | None = None
+        try:
+            for bucket, region in buckets.items():
+                client = storage.aws.client("s3", region=region)
+                policy = bucket_policy(bucket, https_only)
+                plan = plan_bucket if check else apply_bucket
+                changes += plan(
+                    client, bucket, region, kms_key_id=kms, versioning=versioning, policy=policy
+                )
+            dynamodb = index.aws.client("dynamodb")
+            changes += (plan_table if check else apply_table)(dynamodb, index.table)
+        except ProvisioningError as exc:
+            # What was already changed must still be reported before the reason we stopped.
+            failure = exc
     targets = ", ".join([*(f"s3://{b}" for b in buckets), f"dynamodb:{index.table}"])
-    if not changes:
+    if not changes and failure is None:
         console.print(f"{env}: {targets} as wanted; nothing to change")
         return 0
     verb = "drift" if check else "changed"
     for change in changes:
-        console.print(escape(f"{verb}: {change}"))
-    if not https_only:
+        cannot = f" (provision cannot repair this: {change.unrepairable})"
+        console.print(escape(f"{verb}: {change}{cannot if change.unrepairable else ''}"))
+    if changes and not https_only:
         console.print("note: plain-HTTP endpoint, so the bucket policy omits DenyInsecureTransport")
+    if failure is not None:
+        console.print(escape(f"error: {failure}"))
+        return 1
     return 1 if check else 0

@@ -4,6 +4,10 @@ Bucket: default encryption (SSE-S3, or SSE-KMS with the configured key), all fou
 blocks, a policy that refuses unencrypted uploads and plain HTTP, a lifecycle rule that expires old
 captured HTML (and old object versions), versioning when asked. Table: key ``profile_id`` (string),
 on-demand billing, point-in-time recovery. ``plan_*`` compare (pure-ish reads); ``apply`` writes.
+
+A bucket may be shared (the storage design allows it for the screenshots), so ``apply`` merges its
+lifecycle rule by ID and leaves every other rule alone. Drift ``apply`` must not repair (a table's
+key) and a bucket it may not read (403) raise ``ProvisioningError`` before that target is written.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 import botocore.exceptions
 
 from linkedin_assets.core.storage_layout import CAPTURES_PREFIX
+from linkedin_assets.errors import ProvisioningError
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,
@@ -24,6 +29,9 @@ PUBLIC_ACCESS_BLOCK = {
 }
 CAPTURE_RETENTION_DAYS = 180
 LIFECYCLE_RULE_ID = "linkedin-assets-expire-old-captures"
+# HEAD has no body, so botocore's error code is the bare HTTP status.
+_BUCKET_MISSING_CODES = ("404", "NoSuchBucket")
+_ACCESS_DENIED_CODES = ("403", "AccessDenied")
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class Change:
     setting: str
     current: str
     wanted: str
+    # Why ``apply`` must not repair it, or "" when it can.
+    unrepairable: str = ""
 
     def __str__(self) -> str:
         return f"{self.target} {self.setting}: {self.current} -> {self.wanted}"
@@ -95,7 +105,16 @@ def plan_bucket(
     target = f"s3://{bucket}"
     try:
         client.head_bucket(Bucket=bucket)
-    except botocore.exceptions.ClientError:
+    except botocore.exceptions.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code in _ACCESS_DENIED_CODES:
+            # Creating it would fail too (or, for a name another account holds, mislead).
+            raise ProvisioningError(
+                f"{target}: access denied (need s3:ListBucket on arn:aws:s3:::{bucket}, "
+                "or the bucket belongs to another account)"
+            ) from exc
+        if code not in _BUCKET_MISSING_CODES:
+            raise ProvisioningError(f"{target}: head_bucket failed with {code}") from exc
         return [Change(target, "bucket", "missing", f"created in {region}, configured as below")]
     changes = []
     enc = _read(
@@ -188,8 +207,13 @@ def apply_bucket(
     )
     if policy is not None:
         client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    life = _read(
+        client.get_bucket_lifecycle_configuration, ("NoSuchLifecycleConfiguration",), Bucket=bucket
+    )
+    # The put replaces the whole configuration: keep the rules that are not ours.
+    others = [r for r in (life or {}).get("Rules", []) if r.get("ID") != LIFECYCLE_RULE_ID]
     client.put_bucket_lifecycle_configuration(
-        Bucket=bucket, LifecycleConfiguration={"Rules": [lifecycle_rule()]}
+        Bucket=bucket, LifecycleConfiguration={"Rules": [*others, lifecycle_rule()]}
     )
     if versioning:
         client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
@@ -209,7 +233,13 @@ def plan_table(client: Any, table: str) -> list[Change]:
     if key != [("profile_id", "HASH")]:
         # A key cannot be changed in place: report it, never "fix" it by deleting data.
         changes.append(
-            Change(target, "key schema", str(key), "[('profile_id', 'HASH')] (needs a new table)")
+            Change(
+                target,
+                "key schema",
+                str(key),
+                "[('profile_id', 'HASH')] (needs a new table)",
+                unrepairable="a table's key cannot change; create a new table and copy the items",
+            )
         )
     billing = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
     if billing != "PAY_PER_REQUEST":
@@ -224,7 +254,15 @@ def plan_table(client: Any, table: str) -> list[Change]:
 
 
 def apply_table(client: Any, table: str) -> list[Change]:
+    """Bring the table to the wanted state; returns what had to change.
+
+    Raises ``ProvisioningError``, writing nothing, when the table has drift ``apply`` must not
+    repair: a table with another key is not ours to reconfigure.
+    """
     changes = plan_table(client, table)
+    for change in changes:
+        if change.unrepairable:
+            raise ProvisioningError(f"{change}: not changed: {change.unrepairable}")
     settings = {c.setting for c in changes}
     if "table" in settings:
         client.create_table(

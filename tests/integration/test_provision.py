@@ -102,3 +102,22 @@ def test_kms_key_is_the_default_encryption_when_configured(stack: dict[str, str]
         "SSEAlgorithm": "aws:kms",
         "KMSMasterKeyID": key_id,
     }
+
+
+def test_a_table_key_it_cannot_change_is_an_error_not_a_change(stack: dict[str, str]) -> None:
+    local_client("dynamodb", stack).create_table(
+        TableName="prov-wrong-key",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    result = provision(stack, "--env", "local", DYNAMODB_PROFILE_TABLE="prov-wrong-key")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "changed: dynamodb:prov-wrong-key" not in result.stdout
+    assert "error: dynamodb:prov-wrong-key key schema: [('id', 'HASH')]" in result.stdout
+    assert "a table's key cannot change" in result.stdout
+
+    check = provision(stack, "--env", "local", "--check", DYNAMODB_PROFILE_TABLE="prov-wrong-key")
+    assert check.returncode == 1
+    assert "drift: dynamodb:prov-wrong-key key schema" in check.stdout
+    assert "provision cannot repair this" in check.stdout
