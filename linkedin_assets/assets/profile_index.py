@@ -55,17 +55,6 @@ def record_published(
     return {"profile_id": document["profile_id"], "text_s3_key": put.key, "text_sha256": put.sha256}
 
 
-def record_upload_failure(
-    index: IndexStore, profile_id: str, url: str, screenshot_keys: dict[str, str], error: str
-) -> None:
-    index.update(
-        profile_id,
-        index_items.upload_failure(
-            url=url, screenshot_keys=screenshot_keys, error=error, now=utc_timestamp()
-        ),
-    )
-
-
 CONSISTENT_CHECK = check_spec(
     "index_consistent",
     SPEC,

@@ -11,6 +11,7 @@ and the failure is named in ``retrying``. Each tick reads at most ``max_lines`` 
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,9 +107,7 @@ def take_in(
                 position = Position(info.version)
             taken = take_file(
                 name,
-                lambda offset, length, name=name, info=info: source.read(  # type: ignore[misc]
-                    name, info.version, offset, length
-                ),
+                functools.partial(source.read, name, info.version),
                 info.size,
                 position,
                 max_lines=max_lines - tick.lines_taken,

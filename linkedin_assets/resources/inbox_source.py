@@ -213,7 +213,8 @@ class S3Inbox:
                 Range=f"bytes={offset}-{offset + length - 1}",
                 IfMatch=f'"{version}"',
             )
-            return response["Body"].read()  # type: ignore[no-any-return]
+            body: bytes = response["Body"].read()
+            return body
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             code = error_code(exc)
             if "PreconditionFailed" in code or "NoSuchKey" in code:

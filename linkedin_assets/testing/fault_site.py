@@ -518,8 +518,7 @@ class StandIn:
         return f"http://{host}:{port}"
 
     def start(self) -> StandIn:
-        self._server = LoopbackServer(self._address, _StandInHandler)
-        self._server.stand_in = self  # type: ignore[attr-defined]
+        self._server = _StandInServer(self._address, self)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         )
@@ -546,6 +545,12 @@ class StandIn:
             self.paths.append(path)
 
 
+class _StandInServer(LoopbackServer):
+    def __init__(self, address: tuple[str, int], stand_in: StandIn) -> None:
+        self.stand_in = stand_in
+        super().__init__(address, _StandInHandler)
+
+
 class _StandInHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -553,7 +558,7 @@ class _StandInHandler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self) -> None:
-        self.server.stand_in._record(self.path)  # type: ignore[attr-defined]
+        cast(_StandInServer, self.server).stand_in._record(self.path)
         # A redirected profile page lands on a real-looking profile under this host's name.
         is_page = urllib.parse.urlsplit(self.path).path.startswith("/in/")
         body = _impostor_page() if is_page else SECRET.encode()

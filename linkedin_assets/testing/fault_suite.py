@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import dagster as dg
 
@@ -75,12 +76,15 @@ def scaled_backoff(scale: float) -> Iterator[None]:
     """Shorten botocore's waits between attempts; which errors it retries, and how often, stay its
     own. For tests that cannot wait minutes; the figures script waits for real (scale 1)."""
     original = ExponentialBackoff.delay_amount
-    if scale != 1.0:
-        ExponentialBackoff.delay_amount = lambda self, context: original(self, context) * scale  # type: ignore[method-assign]
-    try:
+    if scale == 1.0:
         yield
-    finally:
-        ExponentialBackoff.delay_amount = original  # type: ignore[method-assign]
+        return
+
+    def scaled(self: ExponentialBackoff, context: Any) -> float:
+        return float(original(self, context)) * scale
+
+    with mock.patch.object(ExponentialBackoff, "delay_amount", scaled):
+        yield
 
 
 def stack_environment(workdir: Path) -> dict[str, str]:
