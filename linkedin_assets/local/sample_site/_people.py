@@ -19,6 +19,14 @@ class Job:
     location: str | None = None
     description: str | None = None
     kind: str = "Full-time"
+    # "Hybrid", "Remote" …: shown after the location ("Kraków, Poland · Hybrid"), not part of it.
+    workplace: str | None = None
+
+    @property
+    def shown_location(self) -> str | None:
+        if self.location and self.workplace:
+            return f"{self.location} · {self.workplace}"
+        return self.location
 
 
 @dataclass(frozen=True)
@@ -508,8 +516,9 @@ PEOPLE: tuple[Person, ...] = (
                 "Jan 2021",
                 "Present",
                 "3 yrs 8 mos",
-                "Kraków, Poland · Hybrid",
+                "Kraków, Poland",
                 "Own the planning stack for the field robot fleet.",
+                workplace="Hybrid",
             ),
             Job(
                 "Senior Software Engineer",
@@ -601,8 +610,9 @@ PEOPLE: tuple[Person, ...] = (
                 "May 2020",
                 "Present",
                 "4 yrs 4 mos",
-                "Limassol, Cyprus · Remote",
+                "Limassol, Cyprus",
                 "Found a stored XSS via <img src=x onerror=alert(2)> in a partner CMS.",
+                workplace="Remote",
             ),
             Job(
                 "Penetration Tester",
@@ -710,8 +720,9 @@ PEOPLE: tuple[Person, ...] = (
                 "Apr 2022",
                 "Present",
                 "2 yrs 5 mos",
-                "Osaka, Japan · Hybrid",
+                "Osaka, Japan",
                 "Lead a team of four analysts.",
+                workplace="Hybrid",
             ),
             Job(
                 "Senior Bioinformatician",

@@ -70,8 +70,8 @@ def _pv_role(job: Job, nested: bool) -> str:
         f'<span class="pv-entity__secondary-title separator">{esc(job.kind)}</span></p>'
     )
     location = (
-        f'<h4 class="pv-entity__location t-14 t-black--light">{_pv_label("Location", job.location)}</h4>'
-        if job.location
+        f'<h4 class="pv-entity__location t-14 t-black--light">{_pv_label("Location", job.shown_location)}</h4>'
+        if job.shown_location
         else ""
     )
     desc = (
@@ -222,7 +222,7 @@ def _ad_experience(person: Person) -> str:
     for company, jobs in _groups(person.jobs):
         if len(jobs) == 1:
             job = jobs[0]
-            light = [_dates(job)] + ([job.location] if job.location else [])
+            light = [_dates(job)] + ([job.shown_location] if job.shown_location else [])
             items.append(
                 _ad_item(
                     _ad_lines(job.title, f"{company} · {job.kind}", light)
@@ -231,7 +231,7 @@ def _ad_experience(person: Person) -> str:
             )
             continue
         roles = "".join(
-            f'<li class="pvs-list__paged-list-item">{_ad_lines(job.title, None, [_dates(job)] + ([job.location] if job.location else []))}'
+            f'<li class="pvs-list__paged-list-item">{_ad_lines(job.title, None, [_dates(job)] + ([job.shown_location] if job.shown_location else []))}'
             f"{_ad_desc(job.description)}</li>"
             for job in jobs
         )
@@ -413,7 +413,7 @@ def _hashed_body(person: Person) -> tuple[str, str]:
 
     def role(job: Job, with_company: bool) -> str:
         detail = [job.title] + ([f"{job.company} · {job.kind}"] if with_company else [])
-        detail += [_dates(job, " – ")] + ([job.location] if job.location else [])
+        detail += [_dates(job, " – ")] + ([job.shown_location] if job.shown_location else [])
         body = _ps(detail, lines)
         if job.description:
             body += _ps(job.description.split("\n"), desc)
