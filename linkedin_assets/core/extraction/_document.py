@@ -35,9 +35,9 @@ def prepare(html: str) -> Document:
     # JSON-LD lives in a <script>, so read it before scripts go.
     person = find_person(tree)
     tree.strip_tags(NON_TEXT_TAGS)
+    _drop_screen_reader_twins(tree)
     for node in select(tree, SCREEN_READER_ONLY):
         node.decompose()
-    _drop_screen_reader_twins(tree)
     # 2023 ships each long description twice (clamped and full): keep the full copy.
     for more in tree.css(".show-more-less-text__text--more"):
         parent = more.parent
@@ -60,8 +60,10 @@ def _drop_screen_reader_twins(tree: LexborHTMLParser) -> None:
     """Drop the screen-reader copy that follows an `aria-hidden` string, whatever its class.
 
     2022–24 pages write every string twice: `<span aria-hidden="true">X</span>` for the eye, then
-    the same X for screen readers. Their class (`visually-hidden`) is removed above; a deploy that
-    renames it still pairs the copy with the `aria-hidden` one, and that pairing is what we read.
+    the same X for screen readers, usually classed `visually-hidden`; a deploy that renames that
+    class still pairs the copy with the `aria-hidden` one, and that pairing is what we read. The
+    shown copy loses its `aria-hidden`, so that what keeps it (`_fallback.lines` skips
+    `aria-hidden` elements, which are otherwise decoration: logos, avatars) is only real text.
     """
     for shown in tree.css('[aria-hidden="true"]'):
         text = clean(shown.text())
@@ -70,6 +72,7 @@ def _drop_screen_reader_twins(tree: LexborHTMLParser) -> None:
             twin = twin.next
         if text and twin is not None and twin.is_element_node and clean(twin.text()) == text:
             twin.decompose()
+            del shown.attrs["aria-hidden"]
 
 
 def _flatten_below(tree: LexborHTMLParser, max_depth: int) -> None:

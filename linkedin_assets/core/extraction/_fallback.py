@@ -74,7 +74,7 @@ def lines(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) ->
         if item.is_text_node:
             run.append(item.text_content or "")
             continue
-        if not item.is_element_node or (skip is not None and skip(item)):
+        if not item.is_element_node or (skip is not None and skip(item)) or _hidden(item):
             continue
         children = list(item.iter(include_text=True))
         flows = any(c.is_text_node and (c.text_content or "").strip() for c in children)
@@ -84,6 +84,22 @@ def lines(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) ->
         stack.extend((child, flows) for child in reversed(children))
     flush()
     return found
+
+
+def _hidden(node: LexborNode) -> bool:
+    """Not text a reader sees: decoration (`aria-hidden`, logos and avatars: the shown copy of a
+    doubled string lost the attribute in `_document.prepare`), or the clamped copy of a text that
+    follows in full (2023's `show-more-less-text__text--less` before `--more`, whatever their
+    classes are called)."""
+    if node.attributes.get("aria-hidden") == "true":
+        return True
+    twin = node.next
+    while twin is not None and not twin.is_element_node:
+        twin = twin.next
+    if twin is None or twin.tag != node.tag:
+        return False
+    text = clean(node.text())
+    return text is not None and clean(twin.text()) == text
 
 
 def _skipper(section: LexborNode) -> Callable[[LexborNode], bool]:
@@ -158,11 +174,15 @@ def read_activity(section: LexborNode) -> list[Activity]:
 
 
 def _blank(value: object) -> bool:
-    """Nothing read: None, an empty list, or entries whose every field is None."""
+    """Nothing read: None, an empty list, or entries whose every field is None (a post's URL
+    alone does not count: it comes from an `href`, which no renamed class hides)."""
     if value is None or value == []:
         return True
     if isinstance(value, list):
-        return all(isinstance(e, dict) and all(v is None for v in e.values()) for e in value)
+        return all(
+            isinstance(e, dict) and all(v is None for k, v in e.items() if k != "url")
+            for e in value
+        )
     return False
 
 
