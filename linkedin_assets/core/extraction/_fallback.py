@@ -4,9 +4,9 @@ Every era's reader finds a section by a landmark (an anchor such as `div#experie
 section class or its `h2` heading) and then reads it with inner selectors. LinkedIn renames those
 inner classes often; when none of them match, the field must not come out empty. These functions
 take the section, drop its heading, its UI links and buttons ("…see more", "Show all 7
-experiences") and any screen-reader copy (`_document.prepare` already removed them), and build the
-field from the lines of text that remain. Each use is noted on the draft (`Draft.fallbacks`), and the
-profile_text layer reports it in its materialization metadata.
+experiences") and any screen-reader copy (`_document.prepare` already removed them), and build
+the field from the lines of text that remain. Each use is noted on the draft (`Draft.fallbacks`),
+and the profile_text layer reports it in its materialization metadata.
 
 What each field gets (docs/extraction.md, "When the inner markup changes"):
 
@@ -42,9 +42,10 @@ from linkedin_assets.core.extraction._words import OTHER_PEOPLES_CONTENT, is_ui_
 # Elements that flow inside a line of text. Any other element starts a new line, as does an inline
 # element whose siblings are elements only: 2022 pages show spans as lines through CSS alone.
 INLINE_TAGS = frozenset(
-    "a abbr b bdi bdo cite code data dfn em font i kbd label mark q s samp small span strong sub "
-    "sup time u var wbr".split()
-)
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+     "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+     "var", "wbr"}
+)  # fmt: skip
 T = TypeVar("T")
 _POST_LINK = 'a[href*="/feed/update/"], a[href*="/posts/"]'
 

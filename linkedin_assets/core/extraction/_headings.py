@@ -162,9 +162,7 @@ def read(root: LexborNode) -> Draft:
                 draft, _experience(section), section, found_by
             )
         elif kind == "education" and not draft.education:
-            draft.education = fallback.education_list(
-                draft, _education(section), section, found_by
-            )
+            draft.education = fallback.education_list(draft, _education(section), section, found_by)
         elif kind == "skills" and not draft.skills:
             # Each skill item is the skill's name, then an endorsement line.
             skills = [b[0][0] for item in _items(section) if (b := _blocks(item)) and b[0]]

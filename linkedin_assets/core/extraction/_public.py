@@ -56,6 +56,7 @@ def _sections(root: LexborNode) -> dict[str, tuple[LexborNode, str]]:
     for section in root.css("section.core-section-container"):
         classes = (section.attributes.get("class") or "").split()
         cls = next((c for c in classes if c in _SECTION_CLASSES), None)
+        kind: str | None
         if cls is not None:
             kind, found_by = _SECTION_CLASSES[cls], f"section class {cls!r}"
         else:
@@ -136,9 +137,7 @@ def read(root: LexborNode) -> Draft:
         draft.about = fallback.about(draft, about, section, found_by)
     if "experience" in sections:
         section, found_by = sections["experience"]
-        draft.experience = fallback.experience_list(
-            draft, _experience(section), section, found_by
-        )
+        draft.experience = fallback.experience_list(draft, _experience(section), section, found_by)
     if "education" in sections:
         section, found_by = sections["education"]
         schools = [

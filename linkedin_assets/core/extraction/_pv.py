@@ -10,7 +10,6 @@ from selectolax.lexbor import LexborNode
 
 from linkedin_assets.core.extraction import _fallback as fallback
 from linkedin_assets.core.extraction._model import Draft, Experience, education, experience
-from linkedin_assets.core.extraction._words import section_kind
 from linkedin_assets.core.extraction._text import (
     counts,
     is_count,
@@ -20,6 +19,7 @@ from linkedin_assets.core.extraction._text import (
     select,
     split_dates,
 )
+from linkedin_assets.core.extraction._words import section_kind
 
 MARKER = ".pv-top-card, #experience-section, .pv-about-section"
 # Where each section was in 2019–21; a section none of these finds is looked up by its heading.
@@ -127,10 +127,10 @@ def _sections(root: LexborNode) -> dict[str, tuple[LexborNode, str]]:
             found[kind] = (node, landmark)
     for h2 in root.css("section h2"):
         title = line(h2)
-        kind = section_kind(title)
+        heading_kind = section_kind(title)
         section = _closest_section(h2)
-        if kind and kind not in found and section is not None:
-            found[kind] = (section, f"heading {title!r}")
+        if heading_kind and heading_kind not in found and section is not None:
+            found[heading_kind] = (section, f"heading {title!r}")
     return found
 
 

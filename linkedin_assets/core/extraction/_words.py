@@ -32,6 +32,7 @@ OTHER_PEOPLES_CONTENT = re.compile(
 def section_kind(heading: str | None) -> str | None:
     return SECTION_HEADINGS.get((heading or "").strip().lower())
 
+
 # Labels of links and buttons that only expand or page a section ("…see more", "Show all 7
 # experiences", "Join now to see all activity"): UI, never the member's text.
 UI_LABEL = re.compile(

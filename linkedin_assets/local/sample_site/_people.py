@@ -1129,7 +1129,8 @@ PEOPLE: tuple[Person, ...] = (
                     "start": None,
                     "end": None,
                     "description": (
-                        "Lab Technician\nSuelos del Plata Full-time\nJun 2014 – Dec 2015\n1 yr 7 mos"
+                        "Lab Technician\nSuelos del Plata Full-time\n"
+                        "Jun 2014 – Dec 2015\n1 yr 7 mos"
                     ),
                 },
             ],
@@ -1174,7 +1175,9 @@ PEOPLE: tuple[Person, ...] = (
             ),
         ),
         schools=(
-            School("Universitatea Someș", "Doctor of Philosophy - PhD", "Biophysics", "2012", "2017"),
+            School(
+                "Universitatea Someș", "Doctor of Philosophy - PhD", "Biophysics", "2012", "2017"
+            ),
         ),
         skills=("Cryo-EM", "Protein Purification", "Python"),
         connections=("500+ connections", 500),

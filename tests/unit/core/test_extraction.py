@@ -71,7 +71,9 @@ def test_scalar_fields(case: tuple[SampleProfile, ExtractedProfile], field: str)
 
 
 @pytest.mark.parametrize("field", ["experience", "education", "skills", "activity"])
-def test_list_fields_entry_by_entry(case: tuple[SampleProfile, ExtractedProfile], field: str) -> None:
+def test_list_fields_entry_by_entry(
+    case: tuple[SampleProfile, ExtractedProfile], field: str
+) -> None:
     """Every entry whole (title, company, dates …), in order: not only how many there are."""
     sample, got = case
     assert got[field] == sample.expected[field]  # type: ignore[literal-required]
