@@ -25,7 +25,7 @@ from linkedin_assets.core.documents import (
 )
 from linkedin_assets.core.index_items import DEFAULT_STATUS
 from linkedin_assets.core.storage_layout import is_upload_record
-from linkedin_assets.errors import ObjectNotFound
+from linkedin_assets.errors import ObjectNotFound, StorageError
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import SHA256_KEY, ObjectInfo, PutResult
 
@@ -249,10 +249,14 @@ def _document_problems(
 def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
     document = profile_text.document(run, work)
     status = run.statuses.get(work.profile_id, DEFAULT_STATUS)
-    with profile_text.upload_failure_recorded(run, work, document["url"]):
-        work.document, work.published = publish(
-            run.storage, document, status=status, index_table=run.index_table
-        )
+    try:
+        with profile_text.upload_failure_recorded(run, work, document["url"]):
+            work.document, work.published = publish(
+                run.storage, document, status=status, index_table=run.index_table
+            )
+    except StorageError as exc:
+        work.outcome.upload_failed(exc)  # its attempts and time count in the upload metrics
+        raise
     work.outcome.json_put = work.published.document
     return materialization_metadata(work.published)
 

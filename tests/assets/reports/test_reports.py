@@ -88,7 +88,9 @@ def test_upload_metrics_summarise_the_runs_of_the_window(
     [mat] = result.get_asset_materialization_events()
     metadata = {k: v.value for k, v in mat.materialization.metadata.items()}
     assert metadata["runs"] == 2 and metadata["profiles"] == 5
-    assert metadata["success_rate"] == 0.8  # 2 uploaded + 2 unchanged of 5
+    # 2 uploaded + 2 unchanged of the 4 uploads tried; the missing profile is counted beside.
+    assert (metadata["uploads_tried"], metadata["upload_success_rate"]) == (4, 1.0)
+    assert (metadata["not_found"], metadata["upload_failed"]) == (1, 0)
     assert "not_found" in metadata["top_errors"]
     assert metadata["runs_csv"].startswith(f"s3://{BUCKET}/reports/upload_metrics/")
     body = (
@@ -98,7 +100,8 @@ def test_upload_metrics_summarise_the_runs_of_the_window(
         .decode()
     )
     assert body.splitlines()[0].startswith(
-        "run_id,timestamp,profiles,uploaded,unchanged,failed,blocked,not_found"
+        "run_id,timestamp,profiles,uploads_tried,uploaded,unchanged,stale,upload_failed,"
+        "upload_deferred,upload_success_rate,retried,upload_retry_rate,attempts"
     )
     assert len(body.splitlines()) == 3
 
@@ -109,7 +112,8 @@ def test_each_pipeline_run_records_its_upload_figures(
     run(instance, IDS)
     [record] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=5).records
     figures = {k: v.value for k, v in record.asset_observation.metadata.items()}
-    assert (figures["profiles"], figures["uploaded"], figures["not_found"]) == (3, 2, 1)
+    assert (figures["profiles"], figures["uploads_tried"], figures["uploaded"]) == (3, 2, 2)
+    assert (figures["not_found"], figures["upload_success_rate"]) == (1, 1.0)
     assert (
         figures["attempts"] == 2
         and figures["bytes_uploaded"] > 0
