@@ -91,7 +91,7 @@ class MetricNamespace:
                 "is not a CloudWatch namespace; allowed: 1–255 printable ASCII characters"
             )
         if text.startswith(":") or text.upper().startswith("AWS/"):
-            raise ValueError("is not a CloudWatch namespace; it may not start with ':' or 'AWS/'")
+            raise ValueError("may not start with ':' or 'AWS/'; allowed: a CloudWatch namespace")
         return text
 
 

@@ -86,7 +86,7 @@ class AwsSettings(dg.Config):
     max_attempts: int = Field(
         default=10,
         description="Attempts per request, the first one included (AWS_MAX_ATTEMPTS), for every "
-        "client: S3, DynamoDB and the inbox.",
+        "client: S3, DynamoDB, the inbox and CloudWatch.",
     )
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0

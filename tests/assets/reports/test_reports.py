@@ -3,12 +3,13 @@ report summarises real runs. moto's in-process mock, fake browser, real temporar
 
 from __future__ import annotations
 
+import boto3
 import dagster as dg
 
 from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
 from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
 from tests.assets.fakes import resources, run
-from tests.conftest import BUCKET, TABLE
+from tests.conftest import BUCKET, REGION, TABLE
 
 IDS = ["ada-lovelace", "alan-turing", "gone-person"]
 
@@ -119,3 +120,23 @@ def test_each_pipeline_run_records_its_upload_figures(
         and figures["bytes_uploaded"] > 0
         and figures["p95_upload_s"] >= figures["p50_upload_s"]
     )
+
+
+def test_cloudwatch_gets_the_run_figures_only_when_a_namespace_is_set(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+
+    def ours() -> set[tuple[str, str]]:
+        # moto lists its own AWS/S3 bucket metrics too; those are not ours.
+        return {
+            (m["Namespace"], m["MetricName"])
+            for m in cloudwatch.list_metrics()["Metrics"]
+            if not m["Namespace"].startswith("AWS/")
+        }
+
+    run(instance, IDS)  # UPLOAD_METRICS_CLOUDWATCH_NAMESPACE unset
+    assert ours() == set()  # nothing sent, to any namespace
+    run(instance, ["ada-lovelace"], metrics_namespace="LinkedInAssets/test")
+    assert {name for _, name in ours()} >= {"UploadsTried", "UploadsSucceeded", "UploadedBytes"}
+    assert {namespace for namespace, _ in ours()} == {"LinkedInAssets/test"}
