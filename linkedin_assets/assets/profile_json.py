@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,9 +122,15 @@ def put_record(storage: ProfileStorage, profile_id: str, record: dict[str, Any])
 
 
 def publish(
-    storage: ProfileStorage, document: dict[str, Any], *, status: str, index_table: str
+    storage: ProfileStorage,
+    document: dict[str, Any],
+    *,
+    status: str,
+    index_table: str,
+    on_document: Callable[[PutResult], None] = lambda put: None,
 ) -> tuple[dict[str, Any], Published]:
     """Upload the document, then its meta record; unchanged content writes nothing.
+    ``on_document`` hears of the document's put before the record is written (which may fail).
 
     Returns the document now in S3 (``document`` itself, or a newer one another run wrote) and
     the upload record. The write is a compare-and-swap, so a slow older run cannot overwrite it.
@@ -137,6 +144,7 @@ def publish(
         fingerprint=fingerprint, conditional=True,
         is_stale=lambda existing: newer_than(existing, document),
     )  # fmt: skip
+    on_document(put)
     if put.outcome == "stale":
         # A newer document is already there (a faster, later run): keep it and its record.
         stored, published = load_published(storage, pid)
@@ -300,12 +308,12 @@ def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
     try:
         with profile_text.upload_failure_recorded(run, work, document["url"]):
             work.document, work.published = publish(
-                run.storage, document, status=status, index_table=run.index_table
-            )
+                run.storage, document, status=status, index_table=run.index_table,
+                on_document=work.outcome.document_put,
+            )  # fmt: skip
     except StorageError as exc:
         work.outcome.upload_failed(exc)  # its attempts and time count in the upload metrics
         raise
-    work.outcome.json_put = work.published.document
     return materialization_metadata(work.published)
 
 

@@ -63,15 +63,25 @@ class ProfileOutcome:
         self.json_failed_attempts += exc.attempts
         self.json_failed_s += exc.duration_s
 
+    def document_put(self, put: PutResult) -> None:
+        """The document's put of one round. A document uploaded in a round whose record then
+        failed is found ``unchanged`` by the next round: the upload is still ``uploaded``."""
+        if self.json_put is None or self.json_put.outcome != "uploaded":
+            self.json_put = put
+
     def upload(self) -> ProfileUpload:
-        """The profile's JSON upload for the run's metrics: every try, failed ones included."""
+        """The profile's JSON upload (document and record) for the run's metrics: every try,
+        failed ones included; it succeeded only if the profile_json stage completed."""
         put = self.json_put
-        outcome = put.outcome if put else "failed" if self.json_failed_tries else None
+        if "profile_json" in self.completed and put is not None:
+            outcome: str | None = put.outcome
+        else:
+            outcome = "failed" if self.json_failed_tries else None
         return ProfileUpload(
             profile_id=self.profile_id,
             json_outcome=outcome,
             attempts=self.json_failed_attempts + (put.attempts if put else 0),
-            bytes=put.size if put else 0,
+            bytes=put.size if put and outcome == "uploaded" else 0,
             duration_s=self.json_failed_s + (put.duration_s if put else 0.0),
             error_kind=self.error_kind,
             error=self.error,

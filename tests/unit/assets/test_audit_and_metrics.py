@@ -167,10 +167,24 @@ def test_a_failed_upload_counts_what_its_storage_error_says_it_cost() -> None:
     # Round 2 succeeds at its second attempt: the upload took 6 attempts in all.
     retried = ProfileOutcome("h")
     retried.upload_failed(error)
-    retried.json_put = PutResult("b", "profiles/h.json", 10, "s", "e", "uploaded", 2, 0.5)
+    retried.document_put(PutResult("b", "profiles/h.json", 10, "s", "e", "uploaded", 2, 0.5))
+    retried.completed.append("profile_json")
     assert (retried.upload().json_outcome, retried.upload().attempts) == ("uploaded", 6)
     assert retried.upload().duration_s == pytest.approx(0.5 + error.duration_s)
     assert ProfileOutcome("never-tried").upload().json_outcome is None
+
+
+def test_a_document_uploaded_before_its_record_failed_stays_uploaded() -> None:
+    uploaded = PutResult("b", "profiles/h.json", 10, "s", "e", "uploaded", 1, 0.1)
+    unchanged = PutResult("b", "profiles/h.json", 10, "s", "e", "unchanged", 1, 0.1)
+    outcome = ProfileOutcome("h")
+    outcome.document_put(uploaded)  # round 1: the document went through…
+    outcome.upload_failed(failed_put(attempts=2))  # …its record did not
+    assert outcome.upload().json_outcome == "failed"  # as long as the stage has not completed
+    outcome.document_put(unchanged)  # round 2 finds the document there, and writes the record
+    outcome.completed.append("profile_json")
+    upload = outcome.upload()
+    assert (upload.json_outcome, upload.attempts, upload.bytes) == ("uploaded", 3, 10)
 
 
 def test_rates_are_over_uploads_tried_and_capture_outcomes_are_beside() -> None:
