@@ -47,7 +47,8 @@ def rules(bucket: str) -> list[FaultRule]:
         # Refused for good: one attempt, never retried; the profile fails.
         FaultRule("error", 1.0, service="s3", operation="PUT", path_prefix=document(REFUSED),
                   status=403, code="AccessDenied"),
-        # Two SlowDowns, then through: botocore's third attempt succeeds.
+        # Two SlowDowns: the first round's two attempts fail, the second round's first goes
+        # through; the upload counts all three.
         FaultRule("error", 1.0, service="s3", operation="PUT", path_prefix=document(SLOW),
                   status=503, code="SlowDown", limit=2),
         # Down whatever we do: every attempt of every round fails; the profile is deferred.
@@ -127,7 +128,7 @@ def test_the_metrics_count_what_the_fault_proxy_did(tmp_path: Path) -> None:
     # Every attempt the proxy refused is an attempt of a tried upload, as is each successful
     # upload's last (forwarded) one: failed uploads count what they really cost.
     assert figures["attempts"] == refused + slowed + down + figures["uploaded"]
-    assert figures["retried"] == 2  # SLOW (3 attempts) and DOWN (4); REFUSED took 1
+    assert figures["retried"] == 2  # SLOW (3 attempts over 2 rounds) and DOWN (4); REFUSED took 1
     assert (figures["upload_success_rate"], figures["upload_retry_rate"]) == (0.5, 0.5)
     assert figures["bytes_uploaded"] > 0
 
