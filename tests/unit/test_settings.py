@@ -116,6 +116,15 @@ BAD_SETTINGS = [
     ),
     ("PROFILE_UPLOAD_WORKERS", "0", "is out of range"),
     ("LINKEDIN_MAX_CONCURRENT_PAGES", "1e3", "is not a whole number"),
+    ("REPORTS_RETENTION_DAYS", "0", "is out of range; allowed: a whole number from 1 to 36500"),
+    ("S3_PROFILE_EVENTS_QUEUE_ARN", "my-queue", "is not an SQS queue ARN"),
+    ("S3_PROFILE_EVENTS_QUEUE_ARN", "arn:aws:sns:us-west-2:123456789012:t", "is not an SQS"),
+    ("S3_PROFILE_EVENTS_QUEUE_ARN", "arn:aws:sqs:us-west-2:1234:q", "is not an SQS queue ARN"),
+    (
+        "S3_PROFILE_EVENTS_QUEUE_ARN",
+        "arn:aws:sqs:us-west-2:123456789012:q.fifo",
+        "is a FIFO queue, which S3 event notifications cannot send to",
+    ),
 ]
 
 
@@ -155,6 +164,12 @@ def test_the_definitions_refuse_to_load_with_a_bad_setting(
         ("PROFILE_REFRESH_CRON", "0 3 * * *", "0 3 * * *"),
         ("PROFILE_REFRESH_CRON", "@daily", "@daily"),
         ("S3_SCREENSHOT_PREFIX", "shots", "shots/"),
+        ("REPORTS_RETENTION_DAYS", "90", 90),
+        (
+            "S3_PROFILE_EVENTS_QUEUE_ARN",
+            "arn:aws:sqs:eu-west-1:123456789012:profile_events-1",
+            "arn:aws:sqs:eu-west-1:123456789012:profile_events-1",
+        ),
         ("AWS_MAX_ATTEMPTS", "", None),  # blank: the caller's default
         ("AWS_MAX_ATTEMPTS", "   ", None),
     ],
