@@ -16,7 +16,7 @@ from linkedin_assets.core.storage_layout import (
 )
 from linkedin_assets.resources.access_check import Permission, S3Target, probe_s3, probe_table
 from linkedin_assets.resources.environments import build_resources
-from linkedin_assets.resources.inbox_source import parse_inbox_location
+from linkedin_assets.resources.inbox_source import REJECTS_FOLDER, parse_inbox_location
 from linkedin_assets.settings import apply_local_defaults
 
 SHOWN = {"held": "held", "missing": "MISSING", "error": "ERROR", "not checked": "not checked"}
@@ -43,20 +43,23 @@ def run_check_access(env: str, console: Console) -> int:
         regions = storage.bucket_regions()
         shots = storage.screenshot_bucket
         text = storage.profile_text_bucket or shots
+        # Every prefix the pipeline, its checks and its reports write (core/storage_layout.py).
         targets = [
-            (shots, normalise_prefix(storage.screenshot_prefix), "screenshots"),
-            (shots, CAPTURES_PREFIX, "captured HTML"),
-            (text, normalise_prefix(storage.profile_text_prefix), "profile documents"),
-            (text, EXTRACTED_PREFIX, "extracted documents"),
-            (text, REPORTS_PREFIX, "audit and metrics reports"),
+            (shots, normalise_prefix(storage.screenshot_prefix)),
+            (shots, CAPTURES_PREFIX),
+            (text, normalise_prefix(storage.profile_text_prefix)),
+            (text, EXTRACTED_PREFIX),
+            (text, REPORTS_PREFIX),
         ]
         clients = {bucket: storage.aws.client("s3", region=r) for bucket, r in regions.items()}
-        s3_targets = [S3Target(clients[b], b, prefix, why) for b, prefix, why in targets]
+        s3_targets = [S3Target(clients[b], b, prefix) for b, prefix in targets]
         if automation.inbox:
             kind, bucket, prefix = parse_inbox_location(automation.inbox)
             if kind == "s3":
+                # The sensor writes only its rejects, under the inbox; it reads the whole inbox.
                 inbox_client = automation.aws.client("s3")
-                s3_targets.append(S3Target(inbox_client, bucket, prefix, "inbox"))
+                rejects = f"{prefix}{REJECTS_FOLDER}/"
+                s3_targets.append(S3Target(inbox_client, bucket, rejects))
         for target in s3_targets:
             permissions += probe_s3(target, sse)
         permissions += probe_table(index.aws.client("dynamodb"), index.table)

@@ -105,3 +105,13 @@ def test_a_table_refusing_deletes_is_named_and_fails(stack: dict[str, str]) -> N
     assert not_held == [[table, "delete", "dynamodb:DeleteItem", "MISSING"]]
     assert "missing IAM actions: dynamodb:DeleteItem" in result.stdout
     assert f"probe left at {table} item profile_id={PROBE}" in result.stdout
+
+
+def test_an_s3_inbox_is_probed_where_the_sensor_writes(stack: dict[str, str]) -> None:
+    bucket = stack["S3_SCREENSHOT_BUCKET_NAME"]
+    result = check_access(stack, PROFILE_URL_INBOX=f"s3://{bucket}/inbox/")
+    assert result.returncode == 0, result.stdout + result.stderr
+    inbox = [row for row in rows(result.stdout) if row[0] == f"s3://{bucket}/inbox/_rejects/"]
+    assert [(operation, status) for _, operation, _, status in inbox] == [
+        ("put", "held"), ("head", "held"), ("get", "held"), ("list", "held"), ("delete", "held"),
+    ]  # fmt: skip
