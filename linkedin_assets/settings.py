@@ -162,7 +162,8 @@ def apply_local_defaults(environ: MutableMapping[str, str] | None = None) -> dic
     for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
         environ.pop(name, None)
     environ.setdefault("DAGSTER_HOME", str(local_data_dir(environ) / "dagster_home"))
-    environ.setdefault("S3_PROFILE_EVENTS_QUEUE_ARN", local_events_queue_arn(environ))
+    if not environ.get("S3_PROFILE_EVENTS_QUEUE_ARN", "").strip():  # blank, as .env.example has it
+        environ["S3_PROFILE_EVENTS_QUEUE_ARN"] = local_events_queue_arn(environ)
     return dict(environ)
 
 

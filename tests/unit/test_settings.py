@@ -244,3 +244,18 @@ def test_every_checked_setting_is_documented_with_its_range() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
     section = docs.split("## Checked at load", 1)[1].split("\n## ", 1)[0]
     assert [name for name in SETTINGS if f"`{name}`" not in section] == []
+
+
+def test_local_events_go_to_the_stacks_own_queue_in_the_text_buckets_region() -> None:
+    environ = {"S3_PROFILE_EVENTS_QUEUE_ARN": " ", "AWS_REGION": "eu-west-1"}
+    apply_local_defaults(environ)
+    assert environ["S3_PROFILE_EVENTS_QUEUE_ARN"] == (
+        "arn:aws:sqs:eu-west-1:123456789012:linkedin-profile-events-local"
+    )
+    environ = {"S3_PROFILE_TEXT_REGION": "ap-south-1"}
+    apply_local_defaults(environ)
+    assert ":ap-south-1:" in environ["S3_PROFILE_EVENTS_QUEUE_ARN"]
+    own = "arn:aws:sqs:us-west-2:210987654321:mine"
+    environ = {"S3_PROFILE_EVENTS_QUEUE_ARN": own}
+    apply_local_defaults(environ)
+    assert environ["S3_PROFILE_EVENTS_QUEUE_ARN"] == own
