@@ -1,4 +1,4 @@
-"""The embedded local default: moto's server (S3 + DynamoDB over real HTTP) and the sample site.
+"""The embedded local default: moto's server (S3, DynamoDB, SQS over real HTTP) and the sample site.
 
 moto's server keeps everything in memory; its recorder appends every request to a file and can
 replay it, which is how local data survives a restart. Both servers bind loopback only.
@@ -104,7 +104,8 @@ def is_listening(url: str) -> bool:
 
 
 class LocalStack:
-    """Start (or reuse) moto's server and the sample site; create the bucket and the table."""
+    """Start (or reuse) moto's server and the sample site; create the bucket(s), each in its
+    region, the queue the profile-text bucket notifies of new documents, and the table."""
 
     def __init__(self, settings: StackSettings, persist: bool = True) -> None:
         self.settings = settings
