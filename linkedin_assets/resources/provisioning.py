@@ -281,7 +281,7 @@ def plan_bucket(
                     target,
                     "object-created events",
                     "missing" if not ours_now else "different",
-                    f"{events.prefix}*{EVENTS_SUFFIX} -> {events.queue_arn}",
+                    f"{events.prefix}*{EVENTS_SUFFIX} notify {events.queue_arn}",
                 )
             )
     status = (_read(client.get_bucket_versioning, (), Bucket=bucket) or {}).get(
