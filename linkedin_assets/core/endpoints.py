@@ -55,7 +55,7 @@ def loopback_allowed(environ: Mapping[str, str]) -> bool:
 
 def check_endpoints(env: str, environ: Mapping[str, str]) -> None:
     """Refuse, in a deployed environment ``env``, every endpoint variable that points at this
-    machine's loopback, all of them in one message; ``AWS_ALLOW_LOOPBACK_ENDPOINT=1`` allows them."""
+    machine's loopback, all in one message; ``AWS_ALLOW_LOOPBACK_ENDPOINT=1`` allows them."""
     if loopback_allowed(environ):
         return
     loopback = [
