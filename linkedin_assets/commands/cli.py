@@ -146,5 +146,20 @@ def stack(no_persist: bool) -> None:
             stop.wait()
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("dagster_args", nargs=-1, type=click.UNPROCESSED)
+def dev(dagster_args: tuple[str, ...]) -> None:
+    """`dagster dev` (UI + daemon, intake sensor on) on the local instance, on 127.0.0.1:3000.
+
+    Extra arguments go to `dagster dev`.
+    """
+    from linkedin_assets.commands.dev_command import dagster_command, dev_environ
+
+    environ = dev_environ(os.environ)
+    command = dagster_command(dagster_args)
+    # Replaced, not wrapped: Ctrl-C and the exit status are dagster dev's own.
+    os.execve(command[0], command, environ)
+
+
 if __name__ == "__main__":
     main()
