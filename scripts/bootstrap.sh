@@ -102,8 +102,15 @@ elif command -v apt-get >/dev/null 2>&1; then
     [ -n "$apt_updated" ] || { $sudo apt-get update; apt_updated=1; }
     server=$(apt-cache depends postgresql | awk '$1 == "Depends:" && $2 ~ /^postgresql-[0-9]+$/ { print $2; exit }')
     libs=$(apt-cache depends "$server" | awk '$1 ~ /Depends:$/ && $2 ~ /^lib/ && $2 !~ /^libllvm/ { print $2 }' | sort -u)
-    step "PostgreSQL: the libraries $server needs (Debian packages: $(echo $libs tzdata))"
-    apt_install $libs tzdata
+    # Only those missing: installing one already there would upgrade it, and with it whatever
+    # depends on its exact version.
+    missing=$(for pkg in $libs tzdata; do
+        dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || echo "$pkg"
+    done)
+    if [ -n "$missing" ]; then
+        step "PostgreSQL: the libraries $server needs that are missing (Debian packages: $(echo $missing))"
+        apt_install $missing
+    fi
     step "PostgreSQL: $server's binaries unpacked into $venv/postgresql (no system cluster, /etc untouched)"
     download=$(mktemp -d)
     # As root apt downloads as its own _apt user, who cannot write to our private temp dir.

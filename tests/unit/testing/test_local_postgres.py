@@ -36,7 +36,8 @@ def test_the_newest_debian_version_is_found_when_the_path_has_none(tmp_path: Pat
     lib = tmp_path / "lib"
     for version in ("9.6", "10", "15", "13"):
         install(lib / version / "bin")
-    assert find_bin_dir(path=str(tmp_path / "empty"), lib_root=lib) == lib / "15" / "bin"
+    found = find_bin_dir(path=str(tmp_path / "empty"), lib_root=lib, venv_bin=tmp_path / "venv")
+    assert found == lib / "15" / "bin"
 
 
 def test_an_initdb_on_the_path_leads_to_the_directory_it_links_into(tmp_path: Path) -> None:
@@ -46,13 +47,17 @@ def test_an_initdb_on_the_path_leads_to_the_directory_it_links_into(tmp_path: Pa
     (on_path / "initdb").symlink_to(real / "initdb")  # Debian's binaries are not on the PATH
     newer = install(tmp_path / "lib" / "16" / "bin")
     assert newer != real
-    assert find_bin_dir(path=f"/nonexistent:{on_path}", lib_root=tmp_path / "lib") == real
+    found = find_bin_dir(
+        path=f"/nonexistent:{on_path}", lib_root=tmp_path / "lib", venv_bin=tmp_path / "venv"
+    )
+    assert found == real
 
 
 def test_a_directory_missing_pg_ctl_is_passed_over(tmp_path: Path) -> None:
     partial = install(tmp_path / "partial", ("initdb", "postgres"))
     complete = install(tmp_path / "lib" / "15" / "bin")
-    assert find_bin_dir(path=str(partial), lib_root=tmp_path / "lib") == complete
+    found = find_bin_dir(path=str(partial), lib_root=tmp_path / "lib", venv_bin=tmp_path / "venv")
+    assert found == complete
 
 
 def test_nothing_installed_names_the_package_to_install(tmp_path: Path) -> None:
