@@ -30,6 +30,11 @@ apt_install() {
 }
 
 if [ ! -x "$venv/bin/python" ]; then
+    # Debian ships venv's pip bootstrap apart from Python itself.
+    if ! "$python" -c 'import ensurepip' 2>/dev/null && command -v apt-get >/dev/null 2>&1; then
+        step "python3-venv: $python cannot make a virtualenv with pip, installing Debian's"
+        apt_install python3-venv
+    fi
     step "virtualenv: $venv ($("$python" --version 2>&1))"
     "$python" -m venv "$venv"
 fi

@@ -27,7 +27,8 @@ from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
 from linkedin_assets.settings import LOCAL_DEFAULTS
 
 RECORDING_FILE = "moto-recording.jsonl"
-START_TIMEOUT_S = 30.0
+# moto's server imports every backend before it answers: over 30 s on a loaded 2-core machine.
+START_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
