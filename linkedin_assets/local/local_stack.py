@@ -27,7 +27,7 @@ from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
 from linkedin_assets.settings import LOCAL_DEFAULTS
 
 RECORDING_FILE = "moto-recording.jsonl"
-# moto's server imports every backend before it answers: over 30 s on a loaded 2-core machine.
+# moto's server once took over 30 s to answer on a 2-core machine under a load of 19.
 START_TIMEOUT_S = 120.0
 
 
