@@ -100,9 +100,9 @@ if have_postgres; then
     step "PostgreSQL: server binaries found"
 elif command -v apt-get >/dev/null 2>&1; then
     # Installing Debian's `postgresql` would create and start a system cluster on port 5432, and
-    # stopping that means editing /etc/postgresql-common. Instead: the server package's files
-    # unpacked into the virtualenv (not installed), and the shared libraries it needs installed
-    # as the libraries they are (LLVM aside: only the JIT loads it, and the test server runs
+    # preventing that means editing postgresql-common's configuration. Instead: the server
+    # package's files unpacked into the virtualenv (not installed), and the shared libraries it
+    # needs installed as the libraries they are (LLVM aside: only the JIT loads it, and the test server runs
     # without). The tests run these binaries in a temporary directory.
     [ -n "$apt_updated" ] || { $sudo apt-get update; apt_updated=1; }
     server=$(apt-cache depends postgresql | awk '$1 == "Depends:" && $2 ~ /^postgresql-[0-9]+$/ { print $2; exit }')
