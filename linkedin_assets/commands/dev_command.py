@@ -7,6 +7,7 @@ runs unless ``PROFILE_URL_SENSOR_STATUS`` says otherwise.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 from collections.abc import Mapping
@@ -36,9 +37,10 @@ def dagster_command(args: tuple[str, ...]) -> list[str]:
     """``dagster dev`` of this virtualenv on 127.0.0.1:3000, then the caller's own arguments."""
     beside = Path(sys.executable).parent / "dagster"
     dagster = str(beside) if beside.exists() else shutil.which("dagster")
-    if dagster is None:
+    # `dagster dev` needs the webserver, which only the local extra installs.
+    if dagster is None or importlib.util.find_spec("dagster_webserver") is None:
         raise ConfigurationError(
-            "no dagster command found: install the local extra (pip install "
-            "'linkedin-assets[local]', or make setup), which brings dagster-webserver"
+            "dagster dev needs dagster and dagster-webserver, which the local extra installs: "
+            "pip install 'linkedin-assets[local]', or make setup"
         )
     return [dagster, "dev", "-h", HOST, "-p", PORT, *args]

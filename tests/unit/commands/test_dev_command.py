@@ -53,3 +53,19 @@ def test_dagster_dev_listens_on_loopback_and_takes_extra_arguments() -> None:
     command = dagster_command(("--verbose",))
     assert Path(command[0]).name == "dagster"
     assert command[1:] == ["dev", "-h", "127.0.0.1", "-p", "3000", "--verbose"]
+
+
+def test_without_the_webserver_dev_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pip install linkedin-assets` (no extra) has dagster's CLI but not its webserver.
+    import importlib.util
+
+    from linkedin_assets.errors import ConfigurationError
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "dagster_webserver" else real_find_spec(name, *a),
+    )
+    with pytest.raises(ConfigurationError, match=r"linkedin-assets\[local\]"):
+        dagster_command(())
