@@ -46,7 +46,7 @@ if [ -n "${UV:-}" ]; then
     uv=$UV
 else
     uv=$venv/.uv/bin/uv
-    if ! "$uv" --version 2>/dev/null | grep -qF "uv $UV_VERSION "; then
+    if ! "$uv" --version 2>/dev/null | grep -qE "^uv $UV_VERSION( |\$)"; then
         step "uv $UV_VERSION: the installer that reads uv.lock (into $venv/.uv)"
         "$venv/bin/python" -m pip --version >/dev/null 2>&1 || "$venv/bin/python" -m ensurepip
         rm -rf "$venv/.uv"
@@ -102,8 +102,8 @@ elif command -v apt-get >/dev/null 2>&1; then
     # Installing Debian's `postgresql` would create and start a system cluster on port 5432, and
     # preventing that means editing postgresql-common's configuration. Instead: the server
     # package's files unpacked into the virtualenv (not installed), and the shared libraries it
-    # needs installed as the libraries they are (LLVM aside: only the JIT loads it, and the test server runs
-    # without). The tests run these binaries in a temporary directory.
+    # needs installed as the libraries they are (LLVM aside: only the JIT loads it, and the test
+    # server runs without). The tests run these binaries in a temporary directory.
     [ -n "$apt_updated" ] || { $sudo apt-get update; apt_updated=1; }
     server=$(apt-cache depends postgresql | awk '$1 == "Depends:" && $2 ~ /^postgresql-[0-9]+$/ { print $2; exit }')
     libs=$(apt-cache depends "$server" | awk '$1 ~ /Depends:$/ && $2 ~ /^lib/ && $2 !~ /^libllvm/ { print $2 }' | sort -u)
