@@ -15,7 +15,14 @@ from typing import Any, Final
 
 import dagster as dg
 
-from linkedin_assets.core.setting_rules import FloatRange, IntRange, KeyPrefix, Rule, read_setting
+from linkedin_assets.core.setting_rules import (
+    FloatRange,
+    IntRange,
+    KeyPrefix,
+    MetricNamespace,
+    Rule,
+    read_setting,
+)
 from linkedin_assets.errors import ConfigurationError
 
 ENV_VAR: Final = "LINKEDIN_ASSETS_ENV"
@@ -79,6 +86,7 @@ SETTINGS: Final[Mapping[str, Rule]] = {
     "PROFILE_REFRESH_CRON": Cron(),
     "S3_SCREENSHOT_PREFIX": KeyPrefix(),
     "S3_PROFILE_TEXT_PREFIX": KeyPrefix(),
+    "UPLOAD_METRICS_CLOUDWATCH_NAMESPACE": MetricNamespace(),
 }
 
 

@@ -80,6 +80,21 @@ class KeyPrefix:
             raise ValueError(f"is not a usable S3 key prefix: {exc}") from None
 
 
+@dataclass(frozen=True)
+class MetricNamespace:
+    """A CloudWatch namespace PutMetricData accepts: 1–255 printable ASCII characters, not
+    starting with ``:`` nor with ``AWS/`` (AWS's own services' namespaces)."""
+
+    def __call__(self, text: str) -> str:
+        if len(text) > 255 or not all(" " <= char <= "~" for char in text):
+            raise ValueError(
+                "is not a CloudWatch namespace; allowed: 1–255 printable ASCII characters"
+            )
+        if text.startswith(":") or text.upper().startswith("AWS/"):
+            raise ValueError("may not start with ':' or 'AWS/'; allowed: a CloudWatch namespace")
+        return text
+
+
 Rule = Callable[[str], Any]
 
 

@@ -116,6 +116,8 @@ BAD_SETTINGS = [
     ),
     ("PROFILE_UPLOAD_WORKERS", "0", "is out of range"),
     ("LINKEDIN_MAX_CONCURRENT_PAGES", "1e3", "is not a whole number"),
+    ("UPLOAD_METRICS_CLOUDWATCH_NAMESPACE", "AWS/S3", "may not start with ':' or 'AWS/'"),
+    ("UPLOAD_METRICS_CLOUDWATCH_NAMESPACE", "Métriques", "is not a CloudWatch namespace"),
 ]
 
 
