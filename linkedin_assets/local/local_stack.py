@@ -137,6 +137,9 @@ class LocalStack:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not is_listening(self.settings.endpoint_url + "/moto-api/data.json"):
             if self._moto.poll() is not None or time.monotonic() > deadline:
+                # start() raising means no __exit__: a server still starting would outlive us
+                # and be taken for a running stack by the next start.
+                self.stop()
                 raise ConfigurationError(
                     f"moto's server did not start on {self.settings.endpoint_url}; "
                     f"see {self.settings.data_dir / 'moto.log'}"

@@ -96,3 +96,41 @@ def test_without_moto_the_stack_names_the_extra_to_install(
     )
     with pytest.raises(ConfigurationError, match=r"linkedin-assets\[local\]"):
         LocalStack(settings).start()
+
+
+def test_a_moto_server_that_does_not_answer_in_time_is_stopped(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # start() raising means no __exit__: the server must not outlive the error and be taken for a
+    # running stack by the next start.
+    import socket
+    import subprocess
+
+    from linkedin_assets.local import local_stack
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Recorded(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(local_stack.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(local_stack, "is_listening", lambda url: False)
+    monkeypatch.setattr(local_stack, "START_TIMEOUT_S", 0.2)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = StackSettings(
+        f"http://127.0.0.1:{port}",
+        "http://127.0.0.1:8788",
+        "b",
+        "t",
+        "us-west-2",
+        tmp_path,
+        "k",
+        "s",
+    )
+    with pytest.raises(ConfigurationError, match="did not start"):
+        LocalStack(settings).start()
+    assert len(started) == 1 and started[0].poll() is not None
