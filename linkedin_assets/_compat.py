@@ -25,6 +25,12 @@ Why each is needed, and the public alternative that was checked:
     Dagster's own loader of a ``dagster.yaml``, every key checked against the installed schema
     (``DagsterInstance.from_config`` would also connect to the PostgreSQL it names); the status
     ``get_asset_check_partition_info`` reports, an enum not exported publicly.
+``CheckRunHealthResult``, ``WorkerStatus``, ``launcher_instance`` (``local/run_launcher.py``)
+    what a run launcher's ``check_run_worker_health`` returns, and the instance a launcher is
+    attached to (``RunLauncher._instance``, which Dagster's own launchers read): the local
+    launcher tells run monitoring whether a run's process lives. ``DefaultRunLauncher`` is public
+    and its health-check hook documented for custom launchers; these two types and the attribute
+    are not exported.
 ``ExponentialBackoff`` (``testing/fault_suite.py``, fault tests)
     botocore's standard-mode backoff: the fault tools shorten its ``delay_amount`` so that
     botocore's own retries (which errors, how many, its quota) run as in production without the
@@ -47,6 +53,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.instance.config import dagster_instance_config
+from dagster._core.launcher import CheckRunHealthResult, WorkerStatus
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._serdes import ConfigurableClassData
@@ -58,10 +65,13 @@ __all__ = [
     "ASSET_EVENTS",
     "AssetCheckEvaluationTargetMaterializationData",
     "AssetCheckExecutionRecordStatus",
+    "CheckRunHealthResult",
     "ConfigurableClassData",
     "ExponentialBackoff",
     "SqliteEventLogStorage",
+    "WorkerStatus",
     "dagster_instance_config",
+    "launcher_instance",
     "lock_moto_recorder",
     "store_asset_event",
     "store_asset_event_tags",
@@ -85,6 +95,12 @@ def store_asset_event(
     """``SqlEventLogStorage._store_asset_event``: the asset table's row for ``event``, as
     ``store_event`` writes it, in the caller's transaction."""
     storage._store_asset_event(conn, event, event_id)
+
+
+def launcher_instance(launcher: dg.DefaultRunLauncher) -> dg.DagsterInstance:
+    """``RunLauncher._instance``: the instance a launcher was built for (a weak reference Dagster
+    sets when it builds the instance)."""
+    return launcher._instance
 
 
 _RECORD_LOCK = threading.Lock()

@@ -6,6 +6,7 @@ replay it, which is how local data survives a restart. Both servers bind loopbac
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -35,7 +36,8 @@ from linkedin_assets.resources.provisioning import (
 from linkedin_assets.settings import LOCAL_DEFAULTS, local_events_queue_arn, setting
 
 RECORDING_FILE = "moto-recording.jsonl"
-START_TIMEOUT_S = 30.0
+# moto's server once took over 30 s to answer on a 2-core machine under a load of 19.
+START_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,12 @@ class LocalStack:
 
     def _start_moto(self) -> None:
         host, port = loopback_address(self.settings.endpoint_url, "AWS_ENDPOINT_URL")
+        if importlib.util.find_spec("moto") is None:
+            # A deployed install has no moto: the local stack is an extra.
+            raise ConfigurationError(
+                "moto is not installed, and the local stack runs on moto's server: install the "
+                "local extra (pip install 'linkedin-assets[local]', or make setup)"
+            )
         recorded = self.recording_path.exists() and self.recording_path.stat().st_size > 0
         env = dict(os.environ)
         if self.persist:
@@ -157,6 +165,9 @@ class LocalStack:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not is_listening(self.settings.endpoint_url + "/moto-api/data.json"):
             if self._moto.poll() is not None or time.monotonic() > deadline:
+                # start() raising means no __exit__: a server still starting would outlive us
+                # and be taken for a running stack by the next start.
+                self.stop()
                 raise ConfigurationError(
                     f"moto's server did not start on {self.settings.endpoint_url}; "
                     f"see {self.settings.data_dir / 'moto.log'}"

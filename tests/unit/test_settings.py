@@ -261,3 +261,11 @@ def test_local_events_go_to_the_stacks_own_queue_in_the_text_buckets_region() ->
     environ = {"S3_PROFILE_EVENTS_QUEUE_ARN": own}
     apply_local_defaults(environ)
     assert environ["S3_PROFILE_EVENTS_QUEUE_ARN"] == own
+
+
+def test_a_blank_local_value_gets_the_local_default() -> None:
+    # `AWS_ENDPOINT_URL=` in a .env or the shell means unset, as everywhere in the project.
+    environ = {"AWS_ENDPOINT_URL": "", "LINKEDIN_BASE_URL": "  "}
+    apply_local_defaults(environ)
+    assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5757"
+    assert environ["LINKEDIN_BASE_URL"] == "http://127.0.0.1:8788"

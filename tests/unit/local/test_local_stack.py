@@ -75,3 +75,62 @@ def test_recording_survives_concurrent_uploads_and_replays(tmp_path) -> None:
         s3 = client()
         for key, body in bodies.items():
             assert s3.get_object(Bucket=settings.bucket, Key=key)["Body"].read() == body
+
+
+def test_without_moto_the_stack_names_the_extra_to_install(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install linkedin-assets` (no extra) has no moto: say which extra brings it, instead of
+    # a server that dies on an import error in its log.
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "moto" else real_find_spec(name, *a),
+    )
+    monkeypatch.setattr("linkedin_assets.local.local_stack.is_listening", lambda url: False)
+    settings = StackSettings(
+        "http://127.0.0.1:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s"
+    )
+    with pytest.raises(ConfigurationError, match=r"linkedin-assets\[local\]"):
+        LocalStack(settings).start()
+
+
+def test_a_moto_server_that_does_not_answer_in_time_is_stopped(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # start() raising means no __exit__: the server must not outlive the error and be taken for a
+    # running stack by the next start.
+    import socket
+    import subprocess
+
+    from linkedin_assets.local import local_stack
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Recorded(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(local_stack.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(local_stack, "is_listening", lambda url: False)
+    monkeypatch.setattr(local_stack, "START_TIMEOUT_S", 0.2)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = StackSettings(
+        f"http://127.0.0.1:{port}",
+        "http://127.0.0.1:8788",
+        "b",
+        "t",
+        "us-west-2",
+        tmp_path,
+        "k",
+        "s",
+    )
+    with pytest.raises(ConfigurationError, match="did not start"):
+        LocalStack(settings).start()
+    assert len(started) == 1 and started[0].poll() is not None
