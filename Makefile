@@ -2,37 +2,53 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# What is installed, from uv.lock (scripts/bootstrap.sh): the `local` extra for the demo and the
+# local stack, `dev` (tests, linters, `local` included) and PostgreSQL's binaries for the tests.
+LOCAL_STAMP := $(VENV)/.installed-local
+DEV_STAMP := $(VENV)/.installed-dev
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: setup demo test test-unit test-integration lint architecture format stack dev bench throughput screenshots faults clean
+.PHONY: setup setup-dev setup-test demo test test-unit test-integration lint architecture format stack dev bench throughput screenshots faults clean
 
-$(STAMP): pyproject.toml
-	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
-	touch $(STAMP)
+$(LOCAL_STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
+	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)" local
+	touch $@
 
-setup: $(STAMP)
+$(DEV_STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
+	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)" dev
+	touch $@
+
+$(TEST_STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
+	bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)" dev postgres
+	touch $(DEV_STAMP) $@
+
+setup: $(LOCAL_STAMP)  ## what the demo and the local stack need: the package, moto's server, the UI, a Chromium
+
+setup-dev: $(DEV_STAMP)  ## setup, plus the test tools, linters and type checker
+
+setup-test: $(TEST_STAMP)  ## setup-dev, plus PostgreSQL's server binaries for the postgres tests
 
 demo: setup  ## start the local stack, run every sample profile through the pipeline, print a table
 	$(BIN)/linkedin-assets demo
 
-test: setup architecture  ## the architecture checks, then every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
+test: setup-test architecture  ## the architecture checks, then every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
 	$(BIN)/pytest
 
-test-unit: setup
+test-unit: setup-dev
 	$(BIN)/pytest tests/unit
 
-test-integration: setup
+test-integration: setup-test
 	$(BIN)/pytest -m integration
 
-lint: setup architecture
+lint: setup-dev architecture
 	$(BIN)/ruff check linkedin_assets tests benchmarks
 	$(BIN)/ruff format --check linkedin_assets tests benchmarks
 
-architecture: setup  ## the import contracts and mypy on core/ and resources/ (pyproject.toml; docs/architecture.md)
+architecture: setup-dev  ## the import contracts and mypy on core/ and resources/ (pyproject.toml; docs/architecture.md)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
-format: setup
+format: setup-dev
 	$(BIN)/ruff format linkedin_assets tests
 	$(BIN)/ruff check --fix linkedin_assets tests
 
@@ -47,16 +63,16 @@ dev: setup  ## the Dagster UI + daemon on the local stack (run `make stack` in a
 	DAGSTER_HOME=$(LOCAL_DATA)/dagster_home PROFILE_URL_SENSOR_STATUS=$${PROFILE_URL_SENSOR_STATUS:-running} \
 		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
-bench: setup  ## benchmarks that print figures (never timed tests)
+bench: setup-dev  ## benchmarks that print figures (never timed tests)
 	$(BIN)/python benchmarks/intake_benchmark.py
 
-throughput: setup  ## batched vs bare vs one run per partition vs re-extraction vs the browser alone (docs/performance.md)
+throughput: setup-dev  ## batched vs bare vs one run per partition vs re-extraction vs the browser alone (docs/performance.md)
 	$(BIN)/python benchmarks/throughput.py --profiles 200
 
-screenshots: setup  ## what a full-page PNG costs Chromium, and its fast encoding (docs/performance.md)
+screenshots: setup-dev  ## what a full-page PNG costs Chromium, and its fast encoding (docs/performance.md)
 	$(BIN)/python benchmarks/screenshot_encoding.py
 
-faults: setup  ## faults injected for real: figures (faults injected, retries, profiles lost)
+faults: setup-dev  ## faults injected for real: figures (faults injected, retries, profiles lost)
 	$(BIN)/python benchmarks/fault_suite.py --profiles 200
 
 clean:

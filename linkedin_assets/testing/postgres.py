@@ -25,6 +25,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +47,9 @@ INSTALL_HINT = "apt-get install -y postgresql"
 LIB_ROOT = Path("/usr/lib/postgresql")  # Debian keeps each major version's binaries here
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
 SERVICE_USER = "postgres"
+# Under root without Debian's package (scripts/bootstrap.sh unpacks the binaries instead of
+# installing them), the account every Linux has that owns nothing.
+FALLBACK_USER = "nobody"
 # The variables deploy/dagster.yaml reads its storage settings from, in field order.
 DAGSTER_PG_ENV = (
     "DAGSTER_PG_HOST",
@@ -85,14 +89,19 @@ class PostgresServer:
         return dict(zip(DAGSTER_PG_ENV, values, strict=True))
 
 
-def find_bin_dir(path: str | None = None, lib_root: Path = LIB_ROOT) -> Path:
+def find_bin_dir(
+    path: str | None = None, lib_root: Path = LIB_ROOT, venv_bin: Path | None = None
+) -> Path:
     """The directory holding ``initdb``, ``pg_ctl`` and ``postgres`` together.
 
     The ``PATH`` first (an ``initdb`` there may be a symlink into Debian's versioned directory,
-    whose siblings are what matter), then the newest ``<lib_root>/<version>/bin``: Debian does not
+    whose siblings are what matter), then this virtualenv's ``bin`` (where scripts/bootstrap.sh
+    links the binaries it unpacks), then the newest ``<lib_root>/<version>/bin``: Debian does not
     put the server binaries on the ``PATH``.
     """
     path = os.environ.get("PATH", "") if path is None else path
+    venv_bin = Path(sys.executable).parent if venv_bin is None else venv_bin
+    path = os.pathsep.join([path, str(venv_bin)])
     candidates: list[Path] = []
     for entry in filter(None, path.split(os.pathsep)):
         initdb = Path(entry) / "initdb"
@@ -105,7 +114,8 @@ def find_bin_dir(path: str | None = None, lib_root: Path = LIB_ROOT) -> Path:
             return directory
     raise PostgresUnavailable(
         f"PostgreSQL not installed: {INSTALL_HINT} (looked for {', '.join(SERVER_BINARIES)} "
-        f"on the PATH and in {lib_root}/<version>/bin)"
+        f"on the PATH, in {venv_bin} and in {lib_root}/<version>/bin; `make setup-test` "
+        "unpacks Debian's)"
     )
 
 
@@ -115,14 +125,16 @@ def service_account(
     """The (uid, gid) to run the server as: ``None`` (ourselves) unless we are root."""
     if euid != 0:
         return None
-    try:
-        account = lookup(SERVICE_USER)
-    except KeyError:
-        raise PostgresUnavailable(
-            f"running as root, which PostgreSQL refuses, and there is no {SERVICE_USER!r} system "
-            f"user to run it as ({INSTALL_HINT} creates one)"
-        ) from None
-    return account.pw_uid, account.pw_gid
+    for name in (SERVICE_USER, FALLBACK_USER):
+        try:
+            account = lookup(name)
+        except KeyError:
+            continue
+        return account.pw_uid, account.pw_gid
+    raise PostgresUnavailable(
+        f"running as root, which PostgreSQL refuses, and there is no {SERVICE_USER!r} or "
+        f"{FALLBACK_USER!r} system user to run it as ({INSTALL_HINT} creates one)"
+    )
 
 
 def server_settings(host: str, port: int) -> str:
@@ -139,6 +151,8 @@ def server_settings(host: str, port: int) -> str:
             "fsync = off",
             "synchronous_commit = off",
             "full_page_writes = off",
+            # No LLVM: scripts/bootstrap.sh does not install it, and a test server gains nothing.
+            "jit = off",
             "",
         ]
     )

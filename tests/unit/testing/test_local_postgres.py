@@ -58,7 +58,19 @@ def test_a_directory_missing_pg_ctl_is_passed_over(tmp_path: Path) -> None:
 def test_nothing_installed_names_the_package_to_install(tmp_path: Path) -> None:
     install(tmp_path / "lib" / "15" / "bin", ("initdb",))
     with pytest.raises(PostgresUnavailable, match=r"apt-get install -y postgresql"):
-        find_bin_dir(path=str(tmp_path), lib_root=tmp_path / "lib")
+        find_bin_dir(path=str(tmp_path), lib_root=tmp_path / "lib", venv_bin=tmp_path / "venv")
+
+
+def test_binaries_linked_into_the_virtualenv_are_found(tmp_path: Path) -> None:
+    # scripts/bootstrap.sh unpacks Debian's server package and links its binaries into .venv/bin.
+    unpacked = tmp_path / "unpacked" / "15" / "bin"
+    install(unpacked, ("initdb", "pg_ctl", "postgres"))
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    for name in ("initdb", "pg_ctl", "postgres"):
+        (venv_bin / name).symlink_to(unpacked / name)
+    found = find_bin_dir(path="/nonexistent", lib_root=tmp_path / "lib", venv_bin=venv_bin)
+    assert found == unpacked
 
 
 def account(uid: int, gid: int) -> pwd.struct_passwd:
@@ -83,11 +95,21 @@ def test_root_hands_the_server_to_the_postgres_user() -> None:
     assert seen == ["postgres"]
 
 
-def test_root_without_a_postgres_user_says_so() -> None:
+def test_root_without_a_postgres_user_runs_the_server_as_nobody() -> None:
+    # Binaries unpacked by scripts/bootstrap.sh come without Debian's postgres user.
+    def lookup(name: str) -> pwd.struct_passwd:
+        if name == "nobody":
+            return account(65534, 65534)
+        raise KeyError(name)
+
+    assert service_account(0, lookup) == (65534, 65534)
+
+
+def test_root_without_a_postgres_or_nobody_user_says_so() -> None:
     def lookup(name: str) -> pwd.struct_passwd:
         raise KeyError(name)
 
-    with pytest.raises(PostgresUnavailable, match="no 'postgres' system user"):
+    with pytest.raises(PostgresUnavailable, match="no 'postgres' or 'nobody' system user"):
         service_account(0, lookup)
 
 
