@@ -55,13 +55,8 @@ format: setup-dev
 stack: setup  ## moto's server + the sample site on 127.0.0.1, until Ctrl-C
 	$(BIN)/linkedin-assets stack
 
-LOCAL_DATA ?= $(CURDIR)/.local-data
-
 dev: setup  ## the Dagster UI + daemon on the local stack (run `make stack` in another terminal first)
-	mkdir -p $(LOCAL_DATA)/dagster_home $(LOCAL_DATA)/inbox
-	test -f $(LOCAL_DATA)/dagster_home/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(LOCAL_DATA)/dagster_home/dagster.yaml
-	DAGSTER_HOME=$(LOCAL_DATA)/dagster_home PROFILE_URL_SENSOR_STATUS=$${PROFILE_URL_SENSOR_STATUS:-running} \
-		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	$(BIN)/linkedin-assets dev
 
 bench: setup-dev  ## benchmarks that print figures (never timed tests)
 	$(BIN)/python benchmarks/intake_benchmark.py

@@ -27,6 +27,12 @@ Why each is needed, and the public alternative that was checked:
     run launcher's or compute log manager's own config against its class's schema, which the
     loader leaves to instantiation (a K8sRunLauncher would then look for a cluster); the status
     ``get_asset_check_partition_info`` reports, an enum not exported publicly.
+``CheckRunHealthResult``, ``WorkerStatus``, ``launcher_instance`` (``local/run_launcher.py``)
+    what a run launcher's ``check_run_worker_health`` returns, and the instance a launcher is
+    attached to (``RunLauncher._instance``, which Dagster's own launchers read): the local
+    launcher tells run monitoring whether a run's process lives. ``DefaultRunLauncher`` is public
+    and its health-check hook documented for custom launchers; these two types and the attribute
+    are not exported.
 ``ExponentialBackoff`` (``testing/fault_suite.py``, fault tests)
     botocore's standard-mode backoff: the fault tools shorten its ``delay_amount`` so that
     botocore's own retries (which errors, how many, its quota) run as in production without the
@@ -50,6 +56,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.instance.config import dagster_instance_config
+from dagster._core.launcher import CheckRunHealthResult, WorkerStatus
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._serdes import ConfigurableClassData
@@ -61,10 +68,13 @@ __all__ = [
     "ASSET_EVENTS",
     "AssetCheckEvaluationTargetMaterializationData",
     "AssetCheckExecutionRecordStatus",
+    "CheckRunHealthResult",
     "ConfigurableClassData",
     "ExponentialBackoff",
     "SqliteEventLogStorage",
+    "WorkerStatus",
     "dagster_instance_config",
+    "launcher_instance",
     "lock_moto_recorder",
     "validate_config",
     "store_asset_event",
@@ -89,6 +99,12 @@ def store_asset_event(
     """``SqlEventLogStorage._store_asset_event``: the asset table's row for ``event``, as
     ``store_event`` writes it, in the caller's transaction."""
     storage._store_asset_event(conn, event, event_id)
+
+
+def launcher_instance(launcher: dg.DefaultRunLauncher) -> dg.DagsterInstance:
+    """``RunLauncher._instance``: the instance a launcher was built for (a weak reference Dagster
+    sets when it builds the instance)."""
+    return launcher._instance
 
 
 _RECORD_LOCK = threading.Lock()

@@ -145,7 +145,9 @@ def apply_local_defaults(environ: MutableMapping[str, str] | None = None) -> dic
     """
     environ = os.environ if environ is None else environ
     for name, value in LOCAL_DEFAULTS.items():
-        environ.setdefault(name, value)
+        # Blank is unset (`NAME=` in a .env copied from .env.example).
+        if not environ.get(name, "").strip():
+            environ[name] = value
     # The local stack never gets the shell's real AWS credentials: moto needs none, and its
     # recording would write them to disk.
     for name in LOCAL_CREDENTIALS:

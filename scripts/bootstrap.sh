@@ -106,8 +106,9 @@ elif command -v apt-get >/dev/null 2>&1; then
     apt_install $libs tzdata
     step "PostgreSQL: $server's binaries unpacked into $venv/postgresql (no system cluster, /etc untouched)"
     download=$(mktemp -d)
-    chmod 755 "$download"  # apt's download user must be able to write there
-    (cd "$download" && apt-get download "$server")
+    # As root apt downloads as its own _apt user, who cannot write to our private temp dir.
+    if [ "$(id -u)" = 0 ]; then sandbox=(-o APT::Sandbox::User=root); else sandbox=(); fi
+    (cd "$download" && apt-get download "${sandbox[@]}" "$server")
     rm -rf "$venv/postgresql"
     dpkg-deb -x "$download"/"$server"_*.deb "$venv/postgresql"
     rm -rf "$download"

@@ -7,10 +7,12 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 import click
 from rich.console import Console
 
+from linkedin_assets.commands.env_file import ENV_FILE, load_env_file
 from linkedin_assets.errors import ConfigurationError, LinkedInAssetsError
 from linkedin_assets.settings import ENVIRONMENTS, apply_local_defaults
 
@@ -35,7 +37,14 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 def main() -> None:
-    """Capture LinkedIn profiles into S3 and DynamoDB with Dagster."""
+    """Capture LinkedIn profiles into S3 and DynamoDB with Dagster.
+
+    Reads ./.env as `dagster dev` does; variables already set in the environment win.
+    """
+    loaded = load_env_file(Path.cwd() / ENV_FILE, os.environ)
+    if loaded:
+        # Names only, as dagster dev says them: values may be secrets.
+        click.echo(f"Loaded environment variables from {ENV_FILE}: {', '.join(loaded)}", err=True)
 
 
 @main.command()
@@ -135,6 +144,21 @@ def stack(no_persist: bool) -> None:
         )
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("dagster_args", nargs=-1, type=click.UNPROCESSED)
+def dev(dagster_args: tuple[str, ...]) -> None:
+    """`dagster dev` (UI + daemon, intake sensor on) on the local instance, on 127.0.0.1:3000.
+
+    Extra arguments go to `dagster dev`.
+    """
+    from linkedin_assets.commands.dev_command import dagster_command, dev_environ
+
+    environ = dev_environ(os.environ)
+    command = dagster_command(dagster_args)
+    # Replaced, not wrapped: Ctrl-C and the exit status are dagster dev's own.
+    os.execve(command[0], command, environ)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 """The local default's Dagster instance: the ``dagster.yaml`` the commands write into
 ``DAGSTER_HOME``.
 
-It runs on Dagster's own storage (SQLite in ``DAGSTER_HOME``) with telemetry off.
+One file, whichever of ``make demo``, ``make dev`` or another command writes it first. It runs on
+Dagster's own storage (SQLite in ``DAGSTER_HOME``) with telemetry off, and run monitoring on: the
+daemon (``make dev``) checks every ``RUN_MONITORING_POLL_S`` seconds that each started run's
+process still lives (``local/run_launcher.py``) and fails the run when it does not, so a killed
+run does not stay STARTED for good (and block ``linkedin-assets forget``).
 ``LINKEDIN_ASSETS_BATCHED_EVENT_LOG=1`` opts in to the batching event log
 (``local/event_store.py``: a run's planned events written in one transaction instead of one by
 one; docs/performance.md has the figures); both use the same files, so an instance can switch back
@@ -29,10 +33,26 @@ DEFAULT_BATCH_SIZE: Final = "1000"
 EVENT_STORE_MODULE: Final = "linkedin_assets.local.event_store"
 EVENT_STORE_CLASS: Final = "BatchingSqliteEventLogStorage"
 
+RUN_LAUNCHER_MODULE: Final = "linkedin_assets.local.run_launcher"
+RUN_LAUNCHER_CLASS: Final = "LocalRunLauncher"
+# How often the daemon looks at started runs: a dead run is failed within about this long.
+RUN_MONITORING_POLL_S: Final = 5
+
 _ON: Final = ("1", "true", "yes", "on")
 _OFF: Final = ("", "0", "false", "no", "off")
-# The stock file: telemetry off, Dagster's default storage. Earlier versions wrote it too.
-_STOCK: Final[dict[str, Any]] = {"telemetry": {"enabled": False}}
+# Earlier versions wrote this, or it with the batching event log: still ours, brought up to date.
+_EARLIER: Final[dict[str, Any]] = {"telemetry": {"enabled": False}}
+# The stock file: telemetry off, Dagster's default storage, run monitoring on.
+_STOCK: Final[dict[str, Any]] = {
+    **_EARLIER,
+    "run_launcher": {"module": RUN_LAUNCHER_MODULE, "class": RUN_LAUNCHER_CLASS},
+    "run_monitoring": {
+        "enabled": True,
+        "poll_interval_seconds": RUN_MONITORING_POLL_S,
+        # The local launcher cannot resume a run in a new process: a dead run is failed.
+        "max_resume_run_attempts": 0,
+    },
+}
 
 
 def wants_batched_event_log(environ: Mapping[str, str] | None = None) -> bool:
@@ -64,29 +84,36 @@ def event_log_config(base_dir: Path) -> dict[str, Any]:
     }
 
 
-def _local_config(home: Path, batched: bool) -> dict[str, Any]:
+def _local_config(home: Path, batched: bool, base: Mapping[str, Any] = _STOCK) -> dict[str, Any]:
     if not batched:
-        return dict(_STOCK)
-    return {**_STOCK, "event_log_storage": event_log_config(event_log_dir(home))}
+        return dict(base)
+    return {**base, "event_log_storage": event_log_config(event_log_dir(home))}
 
 
 def local_dagster_yaml(home: Path, batched: bool = False) -> str:
-    """The local default's instance in ``home``: telemetry off, Dagster's own storage; with
-    ``batched``, the batching event log on the same files."""
+    """The local default's instance in ``home``: telemetry off, Dagster's own storage, run
+    monitoring on; with ``batched``, the batching event log on the same files."""
     return yaml.safe_dump(_local_config(home, batched), sort_keys=False)
 
 
 def _written_by_us(text: str, home: Path) -> bool:
-    """Whether ``text`` is a dagster.yaml this project wrote: the stock one (also what earlier
-    versions wrote), or the batching one for this directory or one it was moved from."""
-    if text == local_dagster_yaml(home):
-        return True
+    """Whether ``text`` is a dagster.yaml this project wrote, now or in an earlier version (without
+    run monitoring), with or without the batching event log, for this directory or one it was
+    moved from."""
     try:
         found = yaml.safe_load(text)
-        found["event_log_storage"]["config"]["base_dir"] = str(event_log_dir(home))
-    except (yaml.YAMLError, KeyError, TypeError):
+    except yaml.YAMLError:
         return False
-    return found == _local_config(home, batched=True)
+    if not isinstance(found, dict):
+        return False
+    event_log = found.get("event_log_storage")
+    if isinstance(event_log, dict) and isinstance(event_log.get("config"), dict):
+        event_log["config"]["base_dir"] = str(event_log_dir(home))
+    return any(
+        found == _local_config(home, batched, base)
+        for base in (_STOCK, _EARLIER)
+        for batched in (False, True)
+    )
 
 
 def ensure_dagster_home(environ: MutableMapping[str, str] | None = None) -> Path:

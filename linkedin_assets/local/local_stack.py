@@ -6,6 +6,7 @@ replay it, which is how local data survives a restart. Both servers bind loopbac
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -105,6 +106,12 @@ class LocalStack:
 
     def _start_moto(self) -> None:
         host, port = loopback_address(self.settings.endpoint_url, "AWS_ENDPOINT_URL")
+        if importlib.util.find_spec("moto") is None:
+            # A deployed install has no moto: the local stack is an extra.
+            raise ConfigurationError(
+                "moto is not installed, and the local stack runs on moto's server: install the "
+                "local extra (pip install 'linkedin-assets[local]', or make setup)"
+            )
         recorded = self.recording_path.exists() and self.recording_path.stat().st_size > 0
         env = dict(os.environ)
         if self.persist:

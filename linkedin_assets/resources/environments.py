@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import dagster as dg
 
+from linkedin_assets.core.endpoints import check_endpoints
 from linkedin_assets.core.host_policy import DEFAULT_ALLOWED_HOSTS
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.resources.aws import AwsSettings
@@ -173,7 +174,11 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
         raise ConfigurationError(
             f"{env!r} is not an environment of this project; choose one of {names}"
         )
-    return resources_of(ENVIRONMENTS[env], environ)
+    environment = ENVIRONMENTS[env]
+    if not environment.local_aws:
+        # boto3 reads AWS_ENDPOINT_URL itself: a local value left in .env would reach moto.
+        check_endpoints(env, environ)
+    return resources_of(environment, environ)
 
 
 def check_required(environment: Environment, environ: Mapping[str, str]) -> None:

@@ -269,3 +269,22 @@ def test_the_locked_recorder_writes_whole_entries(
     lines = (tmp_path / "recording").read_text().splitlines()
     assert len(lines) == 8
     assert all(json.loads(line)["method"] == "PUT" for line in lines)
+
+
+# --- The local run launcher's health check (local/run_launcher.py) -------------------------------
+
+
+def test_run_health_results_take_a_worker_status_and_a_message() -> None:
+    assert {"RUNNING", "FAILED", "SUCCESS", "UNKNOWN"} <= {s.name for s in _compat.WorkerStatus}
+    result = _compat.CheckRunHealthResult(_compat.WorkerStatus.FAILED, "gone", run_worker_id="7")
+    assert (result.status, result.msg, result.run_worker_id) == (
+        _compat.WorkerStatus.FAILED, "gone", "7"
+    )  # fmt: skip
+
+
+def test_a_launcher_knows_the_instance_it_was_built_for(tmp_path: Path) -> None:
+    (tmp_path / "dagster.yaml").write_text(
+        "run_launcher:\n  module: linkedin_assets.local.run_launcher\n  class: LocalRunLauncher\n"
+    )
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        assert _compat.launcher_instance(instance.run_launcher) is instance

@@ -22,7 +22,13 @@ from linkedin_assets.local.instance import (
     wants_batched_event_log,
 )
 
-STOCK = "telemetry:\n  enabled: false\n"
+# What earlier versions (and `make dev`) wrote: still ours, brought up to date.
+EARLIER = "telemetry:\n  enabled: false\n"
+STOCK = (
+    "telemetry:\n  enabled: false\n"
+    "run_launcher:\n  module: linkedin_assets.local.run_launcher\n  class: LocalRunLauncher\n"
+    "run_monitoring:\n  enabled: true\n  poll_interval_seconds: 5\n  max_resume_run_attempts: 0\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -90,10 +96,34 @@ def test_the_batching_config_names_the_batching_store() -> None:
     assert getattr(module, EVENT_STORE_CLASS) is BatchingSqliteEventLogStorage
 
 
-def test_what_earlier_versions_wrote_is_the_stock_file_and_stays(tmp_path: Path) -> None:
-    (tmp_path / "dagster.yaml").write_text(STOCK)
+def test_what_earlier_versions_wrote_gets_run_monitoring(tmp_path: Path) -> None:
+    (tmp_path / "dagster.yaml").write_text(EARLIER)
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
     assert (tmp_path / "dagster.yaml").read_text() == STOCK
+    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})  # and then stays
+    assert (tmp_path / "dagster.yaml").read_text() == STOCK
+
+
+def test_an_earlier_batching_file_gets_run_monitoring_and_keeps_its_event_log(
+    tmp_path: Path,
+) -> None:
+    earlier = local_dagster_yaml(tmp_path, batched=True).replace(STOCK, EARLIER)
+    assert "run_monitoring" not in earlier and "event_log_storage" in earlier
+    (tmp_path / "dagster.yaml").write_text(earlier)
+    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path), BATCHED_EVENT_LOG_VAR: "1"})
+    assert (tmp_path / "dagster.yaml").read_text() == local_dagster_yaml(tmp_path, batched=True)
+
+
+def test_the_local_instance_monitors_runs_with_the_local_launcher(tmp_path: Path) -> None:
+    from linkedin_assets.local.run_launcher import LocalRunLauncher
+
+    ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        assert type(instance.run_launcher) is LocalRunLauncher
+        assert instance.run_launcher.supports_check_run_worker_health
+        assert instance.run_monitoring_enabled
+        assert instance.run_monitoring_poll_interval_seconds == 5
+        assert instance.run_monitoring_max_resume_run_attempts == 0
 
 
 def test_switching_the_batching_event_log_on_and_off_rewrites_our_file(tmp_path: Path) -> None:

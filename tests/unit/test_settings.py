@@ -229,3 +229,11 @@ def test_every_checked_setting_is_documented_with_its_range() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
     section = docs.split("## Checked at load", 1)[1].split("\n## ", 1)[0]
     assert [name for name in SETTINGS if f"`{name}`" not in section] == []
+
+
+def test_a_blank_local_value_gets_the_local_default() -> None:
+    # `AWS_ENDPOINT_URL=` in a .env or the shell means unset, as everywhere in the project.
+    environ = {"AWS_ENDPOINT_URL": "", "LINKEDIN_BASE_URL": "  "}
+    apply_local_defaults(environ)
+    assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5757"
+    assert environ["LINKEDIN_BASE_URL"] == "http://127.0.0.1:8788"

@@ -75,3 +75,24 @@ def test_recording_survives_concurrent_uploads_and_replays(tmp_path) -> None:
         s3 = client()
         for key, body in bodies.items():
             assert s3.get_object(Bucket=settings.bucket, Key=key)["Body"].read() == body
+
+
+def test_without_moto_the_stack_names_the_extra_to_install(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install linkedin-assets` (no extra) has no moto: say which extra brings it, instead of
+    # a server that dies on an import error in its log.
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "moto" else real_find_spec(name, *a),
+    )
+    monkeypatch.setattr("linkedin_assets.local.local_stack.is_listening", lambda url: False)
+    settings = StackSettings(
+        "http://127.0.0.1:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s"
+    )
+    with pytest.raises(ConfigurationError, match=r"linkedin-assets\[local\]"):
+        LocalStack(settings).start()
