@@ -324,3 +324,12 @@ def test_the_helm_values_deploy_this_image_with_an_external_database_and_no_secr
     ]
     assert secret_env and all(set(e) == {"name", "valueFrom"} for e in secret_env)
     assert all("secretKeyRef" in e["valueFrom"] for e in secret_env)
+
+
+def test_the_ecs_alternative_in_the_docs_is_a_valid_launcher_config() -> None:
+    text = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    section = text[text.index("## ECS (EcsRunLauncher)") :]
+    block = section[section.index("```yaml") + len("```yaml") : section.index("```\n", 8)]
+    launcher = yaml.safe_load(block)["run_launcher"]
+    assert (launcher["module"], launcher["class"]) == ("dagster_aws.ecs", "EcsRunLauncher")
+    assert launcher_config_errors(launcher) == []
