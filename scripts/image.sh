@@ -16,12 +16,17 @@ cd "$(dirname "$0")/.."
 
 IMAGE="${IMAGE:-localhost/linkedin-assets:dev}"
 BASE_IMAGE="${BASE_IMAGE:-python:3.11-slim-bookworm}"
+step() { printf '\n==> %s\n' "$*"; }
+
+# A fresh Debian machine has neither: Debian's podman (and runc, the runtime it works with here).
+if [ -z "${CONTAINER_ENGINE:-}" ] && ! command -v podman >/dev/null && ! command -v docker >/dev/null; then
+    step "podman and runc: Debian's packages"
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y podman runc
+fi
 ENGINE="${CONTAINER_ENGINE:-$(command -v podman >/dev/null && echo podman || echo docker)}"
 CA_BUNDLE="${CA_BUNDLE:-${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}}"
 PIP_CONFIG="${PIP_CONFIG:-}"
 LOCAL_DEBIAN=localhost/debian:bookworm
-
-step() { printf '\n==> %s\n' "$*"; }
 
 if [ "$ENGINE" = podman ] && [ "$BASE_IMAGE" = "$LOCAL_DEBIAN" ] \
         && ! podman image exists "$LOCAL_DEBIAN"; then
