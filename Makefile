@@ -72,3 +72,15 @@ faults: setup-dev  ## faults injected for real: figures (faults injected, retrie
 
 clean:
 	rm -rf .local-data test-artifacts
+
+# The production image (deploy/Dockerfile) with podman, else docker. Where no registry is reachable,
+# BASE_IMAGE=localhost/debian:bookworm builds on a Debian base made here (docs/deployment.md).
+IMAGE ?= localhost/linkedin-assets:dev
+BASE_IMAGE ?= python:3.11-slim-bookworm
+
+.PHONY: image image-smoke
+image:  ## build deploy/Dockerfile from uv.lock; prints the image size
+	IMAGE=$(IMAGE) BASE_IMAGE=$(BASE_IMAGE) bash scripts/image.sh
+
+image-smoke: setup-test  ## the built image on the local stack: health check, validate, 3 profiles stored from inside it
+	LINKEDIN_ASSETS_IMAGE=$(IMAGE) LINKEDIN_ASSETS_IMAGE_TESTS=1 $(BIN)/pytest -s -p no:cacheprovider tests/image/test_image_smoke.py

@@ -21,9 +21,11 @@ Why each is needed, and the public alternative that was checked:
     Dagster's) and writes their rows with the two helpers dagster-postgres' own batch write uses.
     A ``dagster.yaml`` ``event_log_storage: {module, class}`` entry and ``store_event_batch`` are
     the documented extension points; the classes and helpers are exported only under ``dagster._``.
-``dagster_instance_config``, ``AssetCheckExecutionRecordStatus`` (tests only)
+``dagster_instance_config``, ``validate_config``, ``AssetCheckExecutionRecordStatus`` (tests only)
     Dagster's own loader of a ``dagster.yaml``, every key checked against the installed schema
-    (``DagsterInstance.from_config`` would also connect to the PostgreSQL it names); the status
+    (``DagsterInstance.from_config`` would also connect to the PostgreSQL it names); the check of a
+    run launcher's or compute log manager's own config against its class's schema, which the
+    loader leaves to instantiation (a K8sRunLauncher would then look for a cluster); the status
     ``get_asset_check_partition_info`` reports, an enum not exported publicly.
 ``CheckRunHealthResult``, ``WorkerStatus``, ``launcher_instance`` (``local/run_launcher.py``)
     what a run launcher's ``check_run_worker_health`` returns, and the instance a launcher is
@@ -48,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from botocore.retries.standard import ExponentialBackoff
+from dagster._config import validate_config
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
@@ -73,6 +76,7 @@ __all__ = [
     "dagster_instance_config",
     "launcher_instance",
     "lock_moto_recorder",
+    "validate_config",
     "store_asset_event",
     "store_asset_event_tags",
 ]

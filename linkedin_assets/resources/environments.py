@@ -5,9 +5,9 @@ politeness towards the site, required variables, local defaults and credentials,
 addresses may be browsed. Everything else is shared and built by ``build_resources``.
 
 KMS is the same everywhere: SSE-KMS when ``S3_KMS_KEY_ID`` is set, else SSE-S3 (AES256). Adding
-``S3_KMS_KEY_ID`` to an environment's ``required`` would make a key mandatory there (unset, the run
-then fails at launch naming it); no environment does yet, because a prod without a key loads and
-runs with AES256 today.
+``S3_KMS_KEY_ID`` to an environment's ``required`` would make a key mandatory there (unset, the code
+location then fails to load naming it); no environment does yet, because a prod without a key loads
+and runs with AES256 today.
 
 Names and secrets arrive as ``dg.EnvVar`` so the Dagster UI shows the variable's name, never its
 value; an optional variable that is unset is not wired at all (its default applies), because
@@ -60,7 +60,7 @@ class Environment:
     """What one environment's resources differ in; the variables still override each default."""
 
     politeness: Politeness
-    # Unset, these are still wired as ``dg.EnvVar``: Dagster names the missing variable at launch.
+    # Unset (or blank), any of these stops the load with one error naming every one of them.
     required: tuple[str, ...]
     # Fills an unset variable of the same name (settings.LOCAL_DEFAULTS in local).
     defaults: Mapping[str, str]
@@ -124,7 +124,7 @@ class Variables:
 
     def var(self, name: str, default: str | None = None) -> Any:
         """A set variable as ``dg.EnvVar``; else the environment's default, a required variable's
-        ``dg.EnvVar`` (Dagster names it at launch), or ``default``."""
+        ``dg.EnvVar`` (``check_required`` has refused an unset one already), or ``default``."""
         if self.environ.get(name):
             return dg.EnvVar(name)
         if name in self.environment.defaults:
@@ -181,11 +181,27 @@ def build_resources(env: str, environ: Mapping[str, str] | None = None) -> dict[
     return resources_of(environment, environ)
 
 
+def check_required(environment: Environment, environ: Mapping[str, str]) -> None:
+    """Refuse the load when required variables are unset, naming all of them in one error: the
+    UI then shows the whole list at once, rather than one variable per failed run launch."""
+    missing = [
+        name
+        for name in environment.required
+        if not environ.get(name, "").strip() and name not in environment.defaults
+    ]
+    if missing:
+        raise ConfigurationError(
+            f"required variables not set: {', '.join(missing)} "
+            "(docs/configuration.md lists what each environment needs)"
+        )
+
+
 def resources_of(environment: Environment, environ: Mapping[str, str]) -> dict[str, Any]:
     """The resources ``environment`` describes, with the values ``environ`` sets."""
     # Every setting is checked against setting_rules.SETTINGS here, at load, so a bad value stops
     # the load with one line naming it instead of failing (or misbehaving) in a run.
     check_settings(environ)
+    check_required(environment, environ)
     v = Variables(environment, environ)
     polite = environment.politeness
     aws = build_aws(v)

@@ -88,6 +88,23 @@ def test_unknown_environment_fails_at_load_naming_it(tmp_path: Path) -> None:
     assert "LINKEDIN_ASSETS_ENV='production' is not an environment" in result.stderr
 
 
+def test_missing_required_variables_fail_the_load_naming_every_one(tmp_path: Path) -> None:
+    # What the UI shows for the code location: the load error, with both names at once.
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("S3_SCREENSHOT_BUCKET_NAME", "DYNAMODB_PROFILE_TABLE")
+    }
+    environ |= {"LINKEDIN_ASSETS_ENV": "staging", "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [str(BIN / "dagster"), "definitions", "validate", "-m", "linkedin_assets.definitions"],
+        env=environ, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "required variables not set: S3_SCREENSHOT_BUCKET_NAME, DYNAMODB_PROFILE_TABLE" in output
+
+
 def test_politeness_is_on_for_the_real_site_and_off_for_the_sample_site() -> None:
     prod = build_resources("prod", DEPLOYED)["browser"]
     assert (prod.max_concurrent_pages, prod.min_delay_s, prod.delay_jitter) == (2, 2.0, 0.5)

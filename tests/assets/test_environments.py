@@ -62,9 +62,20 @@ def test_local_is_fast_and_deployed_environments_are_polite() -> None:
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
-def test_a_required_variable_left_unset_is_still_wired_by_name(env: str) -> None:
-    # Dagster names an unset EnvVar at launch; a missing bucket must not quietly become None.
-    resources = build_resources(env, {})
+def test_every_required_variable_left_unset_is_named_in_one_error_at_load(env: str) -> None:
+    # One error naming them all: the UI shows the whole list, not one name per failed launch.
+    with pytest.raises(ConfigurationError) as raised:
+        build_resources(env, {"DYNAMODB_PROFILE_TABLE": "  "})  # blank counts as unset
+    assert str(raised.value).startswith(
+        "required variables not set: S3_SCREENSHOT_BUCKET_NAME, DYNAMODB_PROFILE_TABLE"
+    )
+    with pytest.raises(ConfigurationError, match=r"not set: DYNAMODB_PROFILE_TABLE \("):
+        build_resources(env, {"S3_SCREENSHOT_BUCKET_NAME": "b"})
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_a_required_variable_that_is_set_is_wired_by_name(env: str) -> None:
+    resources = build_resources(env, DEPLOYED)
     for name, value in [
         ("S3_SCREENSHOT_BUCKET_NAME", resources["profile_storage"].screenshot_bucket),
         ("DYNAMODB_PROFILE_TABLE", resources["profile_index_store"].table),
@@ -72,11 +83,17 @@ def test_a_required_variable_left_unset_is_still_wired_by_name(env: str) -> None
         assert type(value).__name__ == "EnvVar" and value == name
 
 
-def test_a_required_kms_key_would_turn_sse_kms_on_and_be_wired_by_name() -> None:
+def test_local_requires_nothing_its_defaults_do_not_give() -> None:
+    assert build_resources("local", {})["profile_index_store"].table == "linkedin-profiles-local"
+
+
+def test_a_required_kms_key_would_turn_sse_kms_on_and_be_refused_when_unset() -> None:
     # The mechanism an environment would use to require KMS: the key joins its required names.
     strict = replace(ENVIRONMENTS["prod"], required=(*DEPLOYED_REQUIRED, "S3_KMS_KEY_ID"))
-    storage = resources_of(strict, DEPLOYED)["profile_storage"]
+    storage = resources_of(strict, {**DEPLOYED, "S3_KMS_KEY_ID": "k"})["profile_storage"]
     assert storage.sse_algorithm == "aws:kms" and storage.kms_key_id == "S3_KMS_KEY_ID"
+    with pytest.raises(ConfigurationError, match=r"not set: S3_KMS_KEY_ID \("):
+        resources_of(strict, DEPLOYED)
 
 
 def _top_level_imports(path: Path) -> set[str]:

@@ -1,7 +1,8 @@
 """The production instance config on a real PostgreSQL: two batched runs in two OS processes, and
 the `linkedin_browser` pool limited to one, so the two capture steps take turns.
 
-DAGSTER_HOME holds deploy/dagster.yaml itself (its variables point at a throwaway PostgreSQL), and
+DAGSTER_HOME holds deploy/dagster.yaml (its variables point at a throwaway PostgreSQL and the local
+stack's S3), its Kubernetes run launcher swapped for Dagster's default (no cluster here), and
 the limit is set with the operator's command (`dagster instance concurrency set`). Two paths:
 
 - each run is what a run worker executes, `dagster job execute` over a partition range in its own
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,9 +28,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
+import yaml
 
 from linkedin_assets.assets.partitions import partition_range_tags
 from linkedin_assets.assets.pipeline import CAPTURE_POOL
@@ -152,8 +154,26 @@ class Deployment:
         ]
 
 
+def instance_yaml(source: Path, run_launcher: dict[str, Any] | None) -> str:
+    """``source`` (deploy/dagster.yaml) with its run launcher replaced: ``None`` for Dagster's
+    default (a process per run on this machine; no cluster here), else the given section. Every
+    other key stays the production file's."""
+    config = yaml.safe_load(source.read_text(encoding="utf-8"))
+    config.pop("run_launcher")
+    if run_launcher is not None:
+        config["run_launcher"] = run_launcher
+    return yaml.safe_dump(config, sort_keys=False)
+
+
 @contextmanager
-def deployment(workdir: Path, postgres: PostgresServer, limit: int) -> Iterator[Deployment]:
+def deployment(
+    workdir: Path,
+    postgres: PostgresServer,
+    limit: int,
+    *,
+    source: Path = DEPLOY_YAML,
+    run_launcher: dict[str, Any] | None = None,
+) -> Iterator[Deployment]:
     pages = workdir / "site"
     ids = generate_site(pages, 2 * PROFILES_PER_RUN, seed=limit)
     environ = {
@@ -165,9 +185,11 @@ def deployment(workdir: Path, postgres: PostgresServer, limit: int) -> Iterator[
         "LINKEDIN_MAX_CONCURRENT_PAGES": "1",
         "LINKEDIN_MIN_DELAY_S": "1",
     }
+    # Step output goes to the local stack's S3 (deploy/dagster.yaml's S3ComputeLogManager).
+    environ["DAGSTER_COMPUTE_LOG_BUCKET"] = environ["S3_SCREENSHOT_BUCKET_NAME"]
     home = Path(environ["DAGSTER_HOME"])
     home.mkdir(parents=True)
-    shutil.copyfile(DEPLOY_YAML, home / "dagster.yaml")  # the production file, unchanged
+    (home / "dagster.yaml").write_text(instance_yaml(source, run_launcher), encoding="utf-8")
     site_port = int(environ["LINKEDIN_BASE_URL"].rsplit(":", 1)[1])
     with (
         environment(environ),

@@ -139,6 +139,15 @@ def test_the_private_storage_helpers_are_called_as_named(monkeypatch: pytest.Mon
     ]
 
 
+def test_validate_config_checks_a_configurable_class_config() -> None:
+    from dagster_aws.s3.compute_log_manager import S3ComputeLogManager
+
+    ok = _compat.validate_config(S3ComputeLogManager.config_type(), {"bucket": {"env": "B"}})
+    assert ok.success and ok.value["bucket"] == {"env": "B"}  # unresolved: no variable read
+    bad = _compat.validate_config(S3ComputeLogManager.config_type(), {"bucket_name": "b"})
+    assert not bad.success and bad.errors
+
+
 def test_dagster_instance_config_loads_and_checks_a_dagster_yaml(tmp_path: Path) -> None:
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     value, custom_class = _compat.dagster_instance_config(str(tmp_path), "dagster.yaml")
