@@ -79,6 +79,8 @@ SETTINGS: Final[Mapping[str, Rule]] = {
     "PROFILE_REFRESH_CRON": Cron(),
     "S3_SCREENSHOT_PREFIX": KeyPrefix(),
     "S3_PROFILE_TEXT_PREFIX": KeyPrefix(),
+    "PROFILE_NOT_FOUND_RETRY_DAYS": IntRange(1, 3650),
+    "PROFILE_AUTH_WALL_RETRY_DAYS": IntRange(1, 3650),
 }
 
 

@@ -42,6 +42,7 @@ from linkedin_assets.assets.profile_run import (
 from linkedin_assets.assets.reporting import (
     Progress,
     failure_message,
+    session_expired,
     storage_figures,
     storage_line,
     summarise,
@@ -59,6 +60,10 @@ from linkedin_assets.resources.configured import (
 __all__ = ["ALL_ASSETS", "CHECK_SPECS", "INDEX", "JSON", "SCREENSHOTS", "TEXT"]
 
 CAPTURE_POOL = "linkedin_browser"
+UNAVAILABLE_WHY = {
+    "not_found": "the site says this profile does not exist",
+    "auth_wall": "the member shows this profile to signed-in members only",
+}
 # Runs this small log a line per profile (the demo, a manual re-run); larger ones log progress.
 DETAILED_LOG_MAX_PROFILES = 20
 
@@ -67,6 +72,22 @@ def deferral(pid: str, outcome: ProfileOutcome) -> dg.AssetObservation:
     """Recorded per partition, so the UI (and the demo) can tell "later" from "failed"."""
     return dg.AssetObservation(
         asset_key=SCREENSHOTS, partition=pid, metadata={"deferred": outcome.error or ""}
+    )
+
+
+def unavailable(pid: str, outcome: ProfileOutcome, table: str) -> dg.AssetObservation:
+    """Recorded per partition: why the profile is missing, which is data, not a failure."""
+    what = UNAVAILABLE_WHY.get(outcome.recorded or "", outcome.recorded or "")
+    return dg.AssetObservation(
+        asset_key=SCREENSHOTS,
+        partition=pid,
+        description=f"Not captured: {what} ({outcome.error}). Recorded in the index; the "
+        "refresh schedule tries again after a while.",
+        metadata={
+            "unavailable": outcome.recorded or "",
+            "reason": outcome.error or "",
+            "index_table": table,
+        },
     )
 
 
@@ -168,6 +189,11 @@ def profile_pipeline(
             elif outcome.deferred:
                 context.log_event(deferral(pid, outcome))
                 context.log.warning(f"[{n}/{total}] {pid}: deferred: {outcome.error}")
+            elif outcome.recorded:
+                context.log_event(unavailable(pid, outcome, profile_index_store.table))
+                context.log.info(
+                    f"[{n}/{total}] {pid}: recorded as {outcome.recorded}: {outcome.error}"
+                )
             else:
                 context.log.error(
                     f"[{n}/{total}] {pid}: {outcome.failed_stage} failed "
@@ -185,7 +211,7 @@ def profile_pipeline(
         context.log_event(
             dg.AssetObservation(asset_key=JSON, metadata=observation_metadata(metrics))
         )
-    if summary["failed"]:
+    if summary["failed"] or session_expired(outcomes):
         raise dg.Failure(
             description=failure_message(outcomes),
             metadata={

@@ -206,13 +206,20 @@ def test_progress_counts_outcomes_and_logs_at_intervals_and_at_the_end() -> None
     from linkedin_assets.assets.work import ProfileOutcome
 
     lines: list[str] = []
-    progress = Progress(3, lines.append, every_s=3600)
+    progress = Progress(4, lines.append, every_s=3600)
     progress.count(ProfileOutcome("a"))
     progress.count(ProfileOutcome("b", failed_stage="profile_screenshots"))
     assert lines == []  # not yet: the interval has not passed
     progress.count(ProfileOutcome("c", deferred=True))
+    progress.count(
+        ProfileOutcome("d", recorded="not_found", failed_stage="profile_screenshots")
+    )
     progress.log(final=True)
-    assert lines[0].startswith("finished: 3/3 profiles (1 done, 1 failed, 1 deferred)")
+    assert lines[0].startswith(
+        "finished: 4/4 profiles (1 done, 1 failed, 1 deferred, 1 unavailable)"
+    )
     eager = Progress(2, lines.append, every_s=0)
     eager.count(ProfileOutcome("a"))
-    assert lines[-1].startswith("progress: 1/2 profiles (1 done, 0 failed, 0 deferred)")
+    assert lines[-1].startswith(
+        "progress: 1/2 profiles (1 done, 0 failed, 0 deferred, 0 unavailable)"
+    )
