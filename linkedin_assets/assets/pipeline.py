@@ -20,7 +20,7 @@ from typing import Any
 
 import dagster as dg
 
-from linkedin_assets.assets.checks import latest_materialization
+from linkedin_assets.assets.checks import latest_materialization, nothing_to_check
 from linkedin_assets.assets.concurrency import (
     BlockBackoff,
     EventRelay,
@@ -89,6 +89,35 @@ def unavailable(pid: str, outcome: ProfileOutcome, table: str) -> dg.AssetObserv
             "index_table": table,
         },
     )
+
+
+def unchecked(
+    instance: dg.DagsterInstance,
+    outcomes: list[ProfileOutcome],
+    checks: frozenset[dg.AssetCheckKey],
+) -> Iterator[dg.AssetCheckEvaluation]:
+    """A result for each selected check of each profile recorded or deferred before its check,
+    whose asset was never materialized: there is nothing stored to check. So every partition of
+    the run ends with an evaluation, and the check's latest execution in the UI is one
+    (docs/checks.md). One that was materialized before keeps its last real evaluation."""
+    unreached = [o for o in outcomes if o.recorded is not None or o.deferred]
+    for spec in CHECK_SPECS if unreached else ():
+        if spec.key not in checks:
+            continue
+        stored: set[str] | None = None
+        for outcome in unreached:
+            if any(done.key == spec.key for done, _ in outcome.check_results):
+                continue
+            if stored is None:  # one query per asset, only when needed
+                stored = instance.get_materialized_partitions(spec.asset_key)
+            if outcome.profile_id in stored:
+                continue
+            why = (
+                f"{outcome.recorded} ({UNAVAILABLE_WHY.get(outcome.recorded, '')})"
+                if outcome.recorded
+                else f"deferred: {outcome.error}"
+            )
+            yield nothing_to_check(outcome.profile_id, why).evaluation(spec, outcome.profile_id)
 
 
 def run_storage_figures(run: RunContext) -> dict[str, int]:
@@ -200,6 +229,7 @@ def profile_pipeline(
                     f"({outcome.error_kind}): {outcome.error}"
                 )
         progress.log(final=True)
+    yield from unchecked(context.instance, outcomes, checks)
     summary = {**summarise(outcomes), **run_storage_figures(run)}
     log.info(f"summary: {summary}")
     if JSON in selected:
