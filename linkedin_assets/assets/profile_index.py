@@ -62,7 +62,9 @@ def record_unavailable(run: RunContext, work: ProfileWork) -> None:
     assert exc is not None and exc.records is not None
     run.index.update(
         work.profile_id,
-        index_items.unavailable(url=exc.url, kind=exc.records, reason=exc.reason, now=utc_timestamp()),
+        index_items.unavailable(
+            url=exc.url, kind=exc.records, reason=exc.reason, now=utc_timestamp()
+        ),
     )
 
 

@@ -52,8 +52,7 @@ class Progress:
             f"{'finished' if final else 'progress'}: {finished}/{self.total} profiles "
             f"({self.counts['done']} done, {self.counts['failed']} failed, "
             f"{self.counts['deferred']} deferred, {self.counts['recorded']} unavailable) "
-            f"in {elapsed:.0f}s, {rate:.2f} profiles/s"
-            + self._detail()
+            f"in {elapsed:.0f}s, {rate:.2f} profiles/s" + self._detail()
         )
 
 

@@ -121,13 +121,16 @@ def test_an_expired_session_fails_the_run_once_and_defers_what_it_did_not_reach(
     [failure] = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
     user = failure.step_failure_data.user_failure_data
     assert user is not None and user.description is not None
-    assert user.description.startswith("The signed-in session in LINKEDIN_STORAGE_STATE has expired")
+    assert user.description.startswith(
+        "The signed-in session in LINKEDIN_STORAGE_STATE has expired"
+    )
     assert "Renew it" in user.description and "failed:" not in user.description
     assert user.metadata["failures"].value == {}  # no profile's own failure
     rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
-    assert "redirected" in rows["expired-session"].deferred or "fake site" in rows[
-        "expired-session"
-    ].deferred
+    assert (
+        "redirected" in rows["expired-session"].deferred
+        or "fake site" in rows["expired-session"].deferred
+    )
     for pid in ids:
         row = rows[pid]
         assert row.failure is None and row.unavailable is None

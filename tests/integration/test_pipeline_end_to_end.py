@@ -143,9 +143,13 @@ def test_profiles_the_site_would_not_show_are_recorded_or_deferred_and_write_not
     instance, _, rows = pipeline_run
     row = rows[sample.profile_id]
     assert row.materialized == {} and row.failure is None
-    item = clients["dynamodb"].get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": sample.profile_id}}
-    ).get("Item", {})
+    item = (
+        clients["dynamodb"]
+        .get_item(
+            TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": sample.profile_id}}
+        )
+        .get("Item", {})
+    )
     if sample.outcome == "rate_limited":
         # Rate limiting says nothing about the profile: deferred to a later run, not failed.
         assert row.deferred and "HTTP 999" in row.deferred and row.unavailable is None
@@ -192,9 +196,11 @@ SESSION_COOKIE = "AQEDAR-EXPIRED-SESSION-COOKIE"
 
 
 def index_item(clients: dict, stack: dict, pid: str) -> dict:
-    return clients["dynamodb"].get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-    ).get("Item", {})
+    return (
+        clients["dynamodb"]
+        .get_item(TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}})
+        .get("Item", {})
+    )
 
 
 def test_an_expired_session_fails_the_run_once_and_defers_the_rest(
@@ -219,8 +225,12 @@ def test_an_expired_session_fails_the_run_once_and_defers_the_rest(
     before = index_item(clients, stack, walled)
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("profiles", ids)
-        result = build_definitions("local").resolve_job_def("profile_pipeline_job").execute_in_process(
-            instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
+        result = (
+            build_definitions("local")
+            .resolve_job_def("profile_pipeline_job")
+            .execute_in_process(
+                instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False
+            )
         )
         rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
         logged = " ".join(r.user_message for r in instance.all_logs(result.run_id))

@@ -293,7 +293,6 @@ def test_the_damaged_document_shows_json_intact_failed_with_its_explanation(
     shot(page, "check-history.png")
 
 
-
 def test_the_run_list_shows_the_demo_runs_green(
     page: Page, dev: dict[str, Any], profiles: dict[str, Any]
 ) -> None:

@@ -73,7 +73,9 @@ def test_each_error_says_its_kind_and_whether_it_defers(
 RECORDED = (ProfileNotFound, AuthWall)
 
 
-@pytest.mark.parametrize("exc", [e for e, _, _ in EXPECTED], ids=[type(e).__name__ for e, _, _ in EXPECTED])
+@pytest.mark.parametrize(
+    "exc", [e for e, _, _ in EXPECTED], ids=[type(e).__name__ for e, _, _ in EXPECTED]
+)
 def test_only_the_sites_answers_about_a_profile_are_recorded(exc: BaseException) -> None:
     assert (records_outcome(exc) is not None) is (type(exc) in RECORDED)
     # A recorded outcome is never deferred: it is the site's answer, and final for a while.

@@ -211,9 +211,7 @@ def test_progress_counts_outcomes_and_logs_at_intervals_and_at_the_end() -> None
     progress.count(ProfileOutcome("b", failed_stage="profile_screenshots"))
     assert lines == []  # not yet: the interval has not passed
     progress.count(ProfileOutcome("c", deferred=True))
-    progress.count(
-        ProfileOutcome("d", recorded="not_found", failed_stage="profile_screenshots")
-    )
+    progress.count(ProfileOutcome("d", recorded="not_found", failed_stage="profile_screenshots"))
     progress.log(final=True)
     assert lines[0].startswith(
         "finished: 4/4 profiles (1 done, 1 failed, 1 deferred, 1 unavailable)"
