@@ -15,7 +15,15 @@ from typing import Any, Final
 
 import dagster as dg
 
-from linkedin_assets.core.setting_rules import FloatRange, IntRange, KeyPrefix, Rule, read_setting
+from linkedin_assets.core.setting_rules import (
+    FloatRange,
+    IntRange,
+    KeyPrefix,
+    MetricNamespace,
+    Rule,
+    SqsQueueArn,
+    read_setting,
+)
 from linkedin_assets.errors import ConfigurationError
 
 ENV_VAR: Final = "LINKEDIN_ASSETS_ENV"
@@ -79,6 +87,9 @@ SETTINGS: Final[Mapping[str, Rule]] = {
     "PROFILE_REFRESH_CRON": Cron(),
     "S3_SCREENSHOT_PREFIX": KeyPrefix(),
     "S3_PROFILE_TEXT_PREFIX": KeyPrefix(),
+    "UPLOAD_METRICS_CLOUDWATCH_NAMESPACE": MetricNamespace(),
+    "S3_PROFILE_EVENTS_QUEUE_ARN": SqsQueueArn(),
+    "REPORTS_RETENTION_DAYS": IntRange(1, 36_500),
     "PROFILE_NOT_FOUND_RETRY_DAYS": IntRange(1, 3650),
     "PROFILE_AUTH_WALL_RETRY_DAYS": IntRange(1, 3650),
 }
@@ -155,4 +166,24 @@ def apply_local_defaults(environ: MutableMapping[str, str] | None = None) -> dic
     for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
         environ.pop(name, None)
     environ.setdefault("DAGSTER_HOME", str(local_data_dir(environ) / "dagster_home"))
+    if not environ.get("S3_PROFILE_EVENTS_QUEUE_ARN", "").strip():  # blank, as .env.example has it
+        environ["S3_PROFILE_EVENTS_QUEUE_ARN"] = local_events_queue_arn(environ)
     return dict(environ)
+
+
+# moto's account unless MOTO_ACCOUNT_ID says otherwise; moto finds the queue by region and name.
+LOCAL_ACCOUNT_ID: Final = "123456789012"
+LOCAL_EVENTS_QUEUE: Final = "linkedin-profile-events-local"
+
+
+def local_events_queue_arn(environ: Mapping[str, str]) -> str:
+    """The local stack's own queue for the profile-text bucket's events, in that bucket's region
+    (S3 only notifies a queue of its own region)."""
+    region = (
+        environ.get("S3_PROFILE_TEXT_REGION")
+        or environ.get("AWS_REGION")
+        or environ.get("AWS_DEFAULT_REGION")
+        or DEFAULT_REGION
+    )
+    account = environ.get("MOTO_ACCOUNT_ID") or LOCAL_ACCOUNT_ID
+    return f"arn:aws:sqs:{region}:{account}:{LOCAL_EVENTS_QUEUE}"

@@ -47,7 +47,11 @@ from linkedin_assets.assets.reporting import (
     storage_line,
     summarise,
 )
-from linkedin_assets.assets.upload_metrics import observation_metadata, run_metrics
+from linkedin_assets.assets.upload_metrics import (
+    observation_metadata,
+    run_metrics,
+    send_to_cloudwatch,
+)
 from linkedin_assets.assets.work import ProfileOutcome, ProfileWork, RunContext
 from linkedin_assets.core.index_items import DEFAULT_STATUS
 from linkedin_assets.resources.aws import RequestStats
@@ -234,13 +238,16 @@ def profile_pipeline(
     log.info(f"summary: {summary}")
     if JSON in selected:
         # One observation per run: the run's upload figures, which Dagster plots over time.
+        uploads = [o.upload() for o in outcomes]
         metrics = {
-            **run_metrics([o.upload() for o in outcomes], time.monotonic() - started),
+            **run_metrics(uploads, time.monotonic() - started),
             **run_storage_figures(run),
         }
         context.log_event(
             dg.AssetObservation(asset_key=JSON, metadata=observation_metadata(metrics))
         )
+        # With UPLOAD_METRICS_CLOUDWATCH_NAMESPACE set, the same figures go to CloudWatch.
+        send_to_cloudwatch(profile_storage.metrics_publisher(), uploads, metrics, context.log)
     if summary["failed"] or session_expired(outcomes):
         raise dg.Failure(
             description=failure_message(outcomes),

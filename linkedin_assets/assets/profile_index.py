@@ -117,7 +117,11 @@ def check_consistent(
 def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
     document, published = profile_json.published(run, work)
     keys = profile_screenshots.keys(run, work)
-    return {"table": run.index_table, **record_published(run.index, document, published, keys)}
+    recorded = record_published(run.index, document, published, keys)
+    # The item points at the document: its upload record now says so (processing_state).
+    work.published = profile_json.record_indexed(run.storage, work.profile_id, published)
+    state = work.published.record.get("processing_state")
+    return {"table": run.index_table, **recorded, "processing_state": state}
 
 
 def check(run: RunContext, work: ProfileWork) -> CheckOutcome:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
@@ -16,8 +17,12 @@ from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.profile_text import SPEC as TEXT
 from linkedin_assets.assets.work import ProfileWork, RunContext, Stage
 from linkedin_assets.core.documents import (
+    EXTRACTED,
+    INDEXED,
     InvalidDocument,
     content_sha256,
+    indexed_record,
+    record_fingerprint,
     serialise,
     sha256_hex,
     utc_timestamp,
@@ -25,7 +30,7 @@ from linkedin_assets.core.documents import (
 )
 from linkedin_assets.core.index_items import DEFAULT_STATUS
 from linkedin_assets.core.storage_layout import is_upload_record
-from linkedin_assets.errors import ObjectNotFound
+from linkedin_assets.errors import ObjectNotFound, StorageError
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import SHA256_KEY, ObjectInfo, PutResult
 
@@ -48,6 +53,8 @@ class Published:
     document: PutResult
     meta: PutResult
     uploaded_at: str
+    # The upload record as it is in S3 (``meta_document``), with its processing state.
+    record: dict[str, Any] = field(default_factory=dict)
 
 
 EXTRACTED_AT = "extracted-at"
@@ -67,9 +74,16 @@ def object_metadata(document: dict[str, Any], status: str) -> dict[str, str]:
 
 
 def meta_document(
-    put: PutResult, *, profile_id: str, uploaded_at: str, status: str, index_table: str
+    put: PutResult,
+    *,
+    profile_id: str,
+    uploaded_at: str,
+    status: str,
+    index_table: str,
+    processing_state: str = EXTRACTED,
 ) -> dict[str, Any]:
-    """The ``.meta.json`` record of an upload (pure)."""
+    """The ``.meta.json`` record of an upload (pure): ``status`` is the lead status,
+    ``processing_state`` how far the profile got (``extracted``, then ``indexed``)."""
     return {
         "profile_key": put.key,
         "uploaded_at": uploaded_at,
@@ -77,14 +91,46 @@ def meta_document(
         "sha256": put.sha256,
         "etag": put.etag,
         "status": status,
+        "processing_state": processing_state,
         "index_key": {"table": index_table, "profile_id": profile_id},
     }
 
 
+def kept_state(record: dict[str, Any] | None, put: PutResult, status: str) -> dict[str, Any]:
+    """What an unchanged document keeps of its record: ``indexed`` (and when) if the record says
+    so for this very content and status, so a re-run does not set it back to ``extracted``."""
+    if (
+        record
+        and record.get("processing_state") == INDEXED
+        and (record.get("sha256"), record.get("status")) == (put.sha256, status)
+    ):
+        return {"processing_state": INDEXED, "indexed_at": record.get("indexed_at")}
+    return {"processing_state": EXTRACTED}
+
+
+def put_record(storage: ProfileStorage, profile_id: str, record: dict[str, Any]) -> PutResult:
+    """Write an upload record; the same document, status and state write nothing."""
+    return storage.objects.put(
+        storage.profile_text_bucket, storage.layout.profile_meta_key(profile_id),
+        json.dumps(record, sort_keys=True, indent=1).encode() + b"\n",
+        content_type="application/json",
+        metadata={"profile-id": profile_id, "status": str(record.get("status", ""))},
+        fingerprint=record_fingerprint(
+            str(record.get("sha256", "")), str(record.get("status", "")), record["processing_state"]
+        ),
+    )  # fmt: skip
+
+
 def publish(
-    storage: ProfileStorage, document: dict[str, Any], *, status: str, index_table: str
+    storage: ProfileStorage,
+    document: dict[str, Any],
+    *,
+    status: str,
+    index_table: str,
+    on_document: Callable[[PutResult], None] = lambda put: None,
 ) -> tuple[dict[str, Any], Published]:
     """Upload the document, then its meta record; unchanged content writes nothing.
+    ``on_document`` hears of the document's put before the record is written (which may fail).
 
     Returns the document now in S3 (``document`` itself, or a newer one another run wrote) and
     the upload record. The write is a compare-and-swap, so a slow older run cannot overwrite it.
@@ -98,33 +144,42 @@ def publish(
         fingerprint=fingerprint, conditional=True,
         is_stale=lambda existing: newer_than(existing, document),
     )  # fmt: skip
+    on_document(put)
     if put.outcome == "stale":
         # A newer document is already there (a faster, later run): keep it and its record.
         stored, published = load_published(storage, pid)
-        return stored, Published(put, published.meta, published.uploaded_at)
-    uploaded_at, recorded = utc_timestamp(), None
+        return stored, Published(put, published.meta, published.uploaded_at, published.record)
+    uploaded_at, recorded, record = utc_timestamp(), None, None
     if put.outcome == "unchanged":
         # The content is already there, and so is its record, which says when it was uploaded:
         # read it first, so a record found only under the earlier name (before the upgrade) is
         # rewritten under the new one with that time, not with now.
         try:
-            recorded = read_upload_record(storage, pid)[1]["uploaded_at"]
+            record = read_upload_record(storage, pid)[1]
+            recorded = record["uploaded_at"]
         except (ObjectNotFound, ValueError, KeyError, TypeError):
-            recorded = None
+            record, recorded = None, None
         uploaded_at = recorded or uploaded_at
     meta_body = meta_document(
         put, profile_id=pid, uploaded_at=uploaded_at, status=status, index_table=index_table
     )
-    meta = storage.objects.put(
-        bucket, storage.layout.profile_meta_key(pid),
-        json.dumps(meta_body, sort_keys=True, indent=1).encode() + b"\n",
-        content_type="application/json", metadata={"profile-id": pid, "status": status},
-        fingerprint=f"{put.sha256}:{status}",
-    )  # fmt: skip
+    meta_body.update(kept_state(record, put, status))
+    meta = put_record(storage, pid, meta_body)
     if meta.outcome == "unchanged" and recorded is None:
         # The record on S3 is the truth about when this content was uploaded.
-        uploaded_at = json.loads(storage.objects.get(bucket, meta.key))["uploaded_at"]
-    return document, Published(put, meta, uploaded_at)
+        meta_body = json.loads(storage.objects.get(bucket, meta.key))
+        uploaded_at = meta_body["uploaded_at"]
+    return document, Published(put, meta, uploaded_at, meta_body)
+
+
+def record_indexed(storage: ProfileStorage, profile_id: str, published: Published) -> Published:
+    """The upload record says ``indexed`` once the index item points at the document; a record
+    that already says so (for this document and status) is not written again."""
+    if published.record.get("processing_state") == INDEXED:
+        return published
+    record = indexed_record(published.record, utc_timestamp())
+    meta = put_record(storage, profile_id, record)
+    return Published(published.document, meta, published.uploaded_at, record)
 
 
 def read_upload_record(storage: ProfileStorage, profile_id: str) -> tuple[str, dict[str, Any]]:
@@ -157,7 +212,7 @@ def load_published(storage: ProfileStorage, profile_id: str) -> tuple[dict[str, 
         meta.get("etag", ""), "unchanged", 1, 0.0,
     )  # fmt: skip
     meta_put = PutResult(bucket, meta_key, 0, "", "", "unchanged", 1, 0.0)
-    return json.loads(body), Published(put, meta_put, meta["uploaded_at"])
+    return json.loads(body), Published(put, meta_put, meta["uploaded_at"], meta)
 
 
 def materialization_metadata(published: Published) -> dict[str, Any]:
@@ -173,6 +228,7 @@ def materialization_metadata(published: Published) -> dict[str, Any]:
         "outcome": put.outcome,
         "meta_s3_key": published.meta.key,
         "uploaded_at": published.uploaded_at,
+        "processing_state": published.record.get("processing_state"),
     }
 
 
@@ -249,11 +305,15 @@ def _document_problems(
 def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
     document = profile_text.document(run, work)
     status = run.statuses.get(work.profile_id, DEFAULT_STATUS)
-    with profile_text.upload_failure_recorded(run, work, document["url"]):
-        work.document, work.published = publish(
-            run.storage, document, status=status, index_table=run.index_table
-        )
-    work.outcome.json_put = work.published.document
+    try:
+        with profile_text.upload_failure_recorded(run, work, document["url"]):
+            work.document, work.published = publish(
+                run.storage, document, status=status, index_table=run.index_table,
+                on_document=work.outcome.document_put,
+            )  # fmt: skip
+    except StorageError as exc:
+        work.outcome.upload_failed(exc)  # its attempts and time count in the upload metrics
+        raise
     return materialization_metadata(work.published)
 
 

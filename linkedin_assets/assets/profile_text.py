@@ -16,7 +16,7 @@ from linkedin_assets.assets.profile_screenshots import StoredCapture
 from linkedin_assets.assets.work import ProfileWork, RunContext, Stage
 from linkedin_assets.core import index_items
 from linkedin_assets.core.documents import build_document, content_sha256, serialise, utc_timestamp
-from linkedin_assets.core.extraction import extract_profile
+from linkedin_assets.core.extraction import Fallback, extract
 from linkedin_assets.errors import ExtractionError, ObjectNotFound, StorageError
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import PutResult
@@ -35,12 +35,13 @@ SPEC = dg.AssetSpec(
 )
 
 
-def extract_document(capture: StoredCapture) -> dict[str, Any]:
-    """Build the validated document from a stored capture (pure)."""
-    extracted = extract_profile(capture.profile_html, capture.activity_html)
-    if not extracted["name"]:
+def extract_document(capture: StoredCapture) -> tuple[dict[str, Any], tuple[Fallback, ...]]:
+    """Build the validated document from a stored capture (pure), with the sections whose field
+    was read from their text because their inner markup changed (`core.extraction._fallback`)."""
+    extraction = extract(capture.profile_html, capture.activity_html)
+    if not extraction.profile["name"]:
         raise ExtractionError(f"profile {capture.profile_id!r}: no name found in the stored HTML")
-    return build_document(capture.profile_id, capture.url, extracted)
+    return build_document(capture.profile_id, capture.url, extraction.profile), extraction.fallbacks
 
 
 def store_document(storage: ProfileStorage, document: dict[str, Any]) -> PutResult:
@@ -65,8 +66,10 @@ def load_document(storage: ProfileStorage, profile_id: str) -> dict[str, Any]:
         ) from exc
 
 
-def materialization_metadata(document: dict[str, Any], put: PutResult) -> dict[str, Any]:
-    return {
+def materialization_metadata(
+    document: dict[str, Any], put: PutResult, fallbacks: tuple[Fallback, ...] = ()
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
         "s3_key": put.key,
         "outcome": put.outcome,
         "name": document["name"],
@@ -75,18 +78,26 @@ def materialization_metadata(document: dict[str, Any], put: PutResult) -> dict[s
         "skills": len(document["skills"]),
         "activity": len(document["activity"]),
         "fulltext_chars": len(document["fulltext"]),
+        # The fields read from a section's text: the page's markup has moved on from the
+        # selectors we know, and the extractor wants updating (docs/extraction.md).
+        "fallbacks": ", ".join(f.field for f in fallbacks) or "none",
     }
+    if fallbacks:
+        metadata["fallback_warning"] = "; ".join(f.message for f in fallbacks)
+    return metadata
 
 
 # The layer's stage: what the multi-asset runs for one profile (assets/work.py).
 
 
 def materialize(run: RunContext, work: ProfileWork) -> dict[str, Any]:
-    document = extract_document(profile_screenshots.stored(run, work))
+    document, fallbacks = extract_document(profile_screenshots.stored(run, work))
+    for used in fallbacks:
+        run.log.warning(f"profile {work.profile_id!r}: {used.message}")
     with upload_failure_recorded(run, work, document["url"]):
         put = store_document(run.storage, document)
     work.document = document
-    return materialization_metadata(document, put)
+    return materialization_metadata(document, put, fallbacks)
 
 
 def document(run: RunContext, work: ProfileWork) -> dict[str, Any]:

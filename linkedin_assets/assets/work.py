@@ -19,7 +19,7 @@ import dagster as dg
 
 from linkedin_assets.assets.checks import CheckOutcome
 from linkedin_assets.assets.upload_metrics import ProfileUpload
-from linkedin_assets.errors import CaptureError
+from linkedin_assets.errors import CaptureError, StorageError
 from linkedin_assets.resources.aws import ProfileRequests, RequestStats, StorageRetry
 from linkedin_assets.resources.browser import ProfileBrowser, ProfileCapture
 from linkedin_assets.resources.configured import ProfileStorage
@@ -54,18 +54,42 @@ class ProfileOutcome:
     json_put: PutResult | None = None
     requests: ProfileRequests = field(default_factory=ProfileRequests)
     rounds: int = 1
+    # The JSON upload's tries that failed, over the profile's storage rounds, and what they cost:
+    # a failed put gives no PutResult, its StorageError carries the attempts and the time.
+    json_failed_tries: int = 0
+    json_failed_attempts: int = 0
+    json_failed_s: float = 0.0
+
+    def upload_failed(self, exc: StorageError) -> None:
+        """Count a JSON upload try that failed (the profile may still get another round)."""
+        self.json_failed_tries += 1
+        self.json_failed_attempts += exc.attempts
+        self.json_failed_s += exc.duration_s
+
+    def document_put(self, put: PutResult) -> None:
+        """The document's put of one round. A document uploaded in a round whose record then
+        failed is found ``unchanged`` by the next round: the upload is still ``uploaded``."""
+        if self.json_put is None or self.json_put.outcome != "uploaded":
+            self.json_put = put
 
     def upload(self) -> ProfileUpload:
+        """The profile's JSON upload (document and record) for the run's metrics: every try,
+        failed ones included; it succeeded only if the profile_json stage completed."""
         put = self.json_put
+        if "profile_json" in self.completed and put is not None:
+            outcome: str | None = put.outcome
+        else:
+            outcome = "failed" if self.json_failed_tries else None
         return ProfileUpload(
             profile_id=self.profile_id,
-            json_outcome=put.outcome if put else None,
-            attempts=put.attempts if put else 0,
-            bytes=put.size if put else 0,
-            duration_s=put.duration_s if put else 0.0,
+            json_outcome=outcome,
+            attempts=self.json_failed_attempts + (put.attempts if put else 0),
+            bytes=put.size if put and outcome == "uploaded" else 0,
+            duration_s=self.json_failed_s + (put.duration_s if put else 0.0),
             error_kind=self.error_kind,
             error=self.error,
             deferred=self.deferred,
+            failed=self.failed,
         )
 
     @property

@@ -94,6 +94,24 @@ def provision(env: str | None, check: bool, versioning: bool) -> None:
     )
 
 
+@main.command(name="check-access")
+@click.option(
+    "--env",
+    "env",
+    type=click.Choice(ENVIRONMENTS),
+    default=None,
+    help="Default: LINKEDIN_ASSETS_ENV.",
+)
+def check_access(env: str | None) -> None:
+    """Probe every bucket prefix and the table with the pipeline's own credentials (exit 1 when
+    a permission is missing, naming its IAM action)."""
+    from linkedin_assets.commands.check_access_command import run_check_access
+    from linkedin_assets.settings import current_environment
+
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    sys.exit(run_check_access(env or current_environment(), console))
+
+
 @main.command()
 @click.argument("profile_ids", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Report what exists; delete nothing.")

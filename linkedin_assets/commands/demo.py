@@ -11,7 +11,9 @@ found or behind an auth wall (recorded in the index), or rate limited (deferred)
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import dagster as dg
 from rich.console import Console
@@ -80,6 +82,7 @@ def run_demo(console: Console) -> bool:
             DemoRow(row, sample.outcome)
             for sample, row in zip(samples, run_rows(instance, result.run_id, ids), strict=True)
         ]
+        console.print(ingestion_events_line(settings, instance, result.run_id, rows))
         reports = run_reports(instance, defs)
         console.print(
             f"reports run {reports.run_id}: {'success' if reports.success else 'failure'} "
@@ -174,3 +177,46 @@ def render_table(rows: list[DemoRow]) -> Table:
             checks = "–"  # nothing stored: each check said there was nothing to check
         table.add_row(r.row.profile_id, stages, checks, detail, r.verdict)
     return table
+
+
+def ingestion_events_line(
+    settings: StackSettings, instance: dg.DagsterInstance, run_id: str, rows: list[DemoRow]
+) -> str:
+    """Read the local queue as an ingestion consumer would (docs/ingestion.md), and say how the
+    events this run caused match the documents it published: one each is right."""
+    import boto3
+
+    from linkedin_assets.core.ingestion_events import is_profile_document
+    from linkedin_assets.core.setting_rules import queue_arn_parts
+    from linkedin_assets.resources.ingestion_queue import drain, queue_url
+
+    arn = settings.events_queue_arn
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=settings.endpoint_url,
+        region_name=queue_arn_parts(arn)[0],
+        aws_access_key_id=settings.access_key,
+        aws_secret_access_key=settings.secret_key,
+    )
+    events = drain(sqs, queue_url(sqs, arn))
+    stats = instance.get_run_stats(run_id)
+    started = datetime.fromtimestamp(stats.start_time or 0.0, UTC)
+    # A restart replays the recorded uploads, and with them their events: not this run's.
+    ours = [e for e in events if datetime.fromisoformat(e.event_time) >= started]
+    documents = Counter(
+        f"s3://{e.bucket}/{e.key}"
+        for e in ours
+        if is_profile_document(e.key, settings.profile_text_prefix)
+    )
+    published = {
+        str(r.row.materialized["profile_json"]["s3_url"])
+        for r in rows
+        if r.row.materialized.get("profile_json", {}).get("outcome") == "uploaded"
+    }
+    line = (
+        f"ingestion events ({queue_arn_parts(arn)[2]}): {sum(documents.values())} for the "
+        f"{len(published)} documents this run published, "
+        f"{len(ours) - sum(documents.values())} upload records skipped"
+    )
+    wrong = sorted(url for url in published | set(documents) if documents[url] != 1)
+    return line + (f"; NOT one each: {', '.join(wrong)}" if wrong else "; one each")

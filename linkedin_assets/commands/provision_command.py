@@ -8,17 +8,21 @@ from contextlib import ExitStack
 from rich.console import Console
 from rich.markup import escape
 
-from linkedin_assets.errors import ProvisioningError
+from linkedin_assets.core.setting_rules import queue_arn_parts
+from linkedin_assets.core.storage_layout import normalise_prefix
+from linkedin_assets.errors import ConfigurationError, ProvisioningError
 from linkedin_assets.resources.environments import build_resources
 from linkedin_assets.resources.provisioning import (
+    REPORTS_RETENTION_DAYS,
     Change,
+    EventsTarget,
     apply_bucket,
     apply_table,
     bucket_policy,
     plan_bucket,
     plan_table,
 )
-from linkedin_assets.settings import apply_local_defaults
+from linkedin_assets.settings import apply_local_defaults, setting
 
 
 def run_provision(env: str, check: bool, versioning: bool, console: Console) -> int:
@@ -39,6 +43,20 @@ def run_provision(env: str, check: bool, versioning: bool, console: Console) -> 
         https_only = not (endpoint or "").startswith("http://")
         kms = storage.kms_key_id if storage.sse_algorithm == "aws:kms" else None
         buckets = storage.bucket_regions()
+        text_bucket = storage.profile_text_bucket or storage.screenshot_bucket
+        # The profile-text bucket's own: reports expire, and new documents are announced.
+        reports_days = setting("REPORTS_RETENTION_DAYS", os.environ) or REPORTS_RETENTION_DAYS
+        queue_arn = setting("S3_PROFILE_EVENTS_QUEUE_ARN", os.environ)
+        events = None
+        if queue_arn:
+            queue_region = queue_arn_parts(queue_arn)[0]
+            if queue_region != buckets[text_bucket]:
+                raise ConfigurationError(
+                    f"S3_PROFILE_EVENTS_QUEUE_ARN is in {queue_region}, the profile-text bucket "
+                    f"s3://{text_bucket} in {buckets[text_bucket]}: S3 notifies queues of its "
+                    "own region only"
+                )
+            events = EventsTarget(queue_arn, normalise_prefix(storage.profile_text_prefix))
         changes: list[Change] = []
         failure: ProvisioningError | None = None
         try:
@@ -46,8 +64,16 @@ def run_provision(env: str, check: bool, versioning: bool, console: Console) -> 
                 client = storage.aws.client("s3", region=region)
                 policy = bucket_policy(bucket, https_only)
                 plan = plan_bucket if check else apply_bucket
+                text = bucket == text_bucket
                 changes += plan(
-                    client, bucket, region, kms_key_id=kms, versioning=versioning, policy=policy
+                    client,
+                    bucket,
+                    region,
+                    kms_key_id=kms,
+                    versioning=versioning,
+                    policy=policy,
+                    reports_retention_days=reports_days if text else None,
+                    events=events if text else None,
                 )
             dynamodb = index.aws.client("dynamodb")
             changes += (plan_table if check else apply_table)(dynamodb, index.table)

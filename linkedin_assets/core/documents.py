@@ -23,6 +23,11 @@ from linkedin_assets.errors import InvalidDocument
 
 SCHEMA_VERSION = 1
 TIMESTAMP_FIELDS = ("extracted_at",)
+# How far a profile's processing got, as its upload record (``<id>.meta.json``) says beside the
+# lead ``status``: the document is extracted and published, then the index item points at it.
+EXTRACTED = "extracted"
+INDEXED = "indexed"
+PROCESSING_STATES = (EXTRACTED, INDEXED)
 
 
 @cache
@@ -76,3 +81,14 @@ def content_sha256(document: Mapping[str, Any]) -> str:
     """SHA-256 of the document without its timestamps: equal when the content is unchanged."""
     content = {k: v for k, v in document.items() if k not in TIMESTAMP_FIELDS}
     return sha256_hex(serialise(content))
+
+
+def record_fingerprint(sha256: str, status: str, state: str) -> str:
+    """What an upload record's content depends on: the same document, lead status and processing
+    state write nothing again (the times in it are those of the first write)."""
+    return f"{sha256}:{status}:{state}"
+
+
+def indexed_record(record: Mapping[str, Any], indexed_at: str) -> dict[str, Any]:
+    """The upload record once the index item points at its document (pure)."""
+    return {**record, "processing_state": INDEXED, "indexed_at": indexed_at}

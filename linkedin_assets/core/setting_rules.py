@@ -13,6 +13,7 @@ blank variable is ``None``: the caller's default applies.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +79,45 @@ class KeyPrefix:
             return normalise_prefix(text)
         except ValueError as exc:
             raise ValueError(f"is not a usable S3 key prefix: {exc}") from None
+
+
+@dataclass(frozen=True)
+class MetricNamespace:
+    """A CloudWatch namespace PutMetricData accepts: 1–255 printable ASCII characters, not
+    starting with ``:`` nor with ``AWS/`` (AWS's own services' namespaces)."""
+
+    def __call__(self, text: str) -> str:
+        if len(text) > 255 or not all(" " <= char <= "~" for char in text):
+            raise ValueError(
+                "is not a CloudWatch namespace; allowed: 1–255 printable ASCII characters"
+            )
+        if text.startswith(":") or text.upper().startswith("AWS/"):
+            raise ValueError("may not start with ':' or 'AWS/'; allowed: a CloudWatch namespace")
+        return text
+
+
+@dataclass(frozen=True)
+class SqsQueueArn:
+    """An SQS queue's ARN, ``arn:<partition>:sqs:<region>:<12-digit account>:<queue name>``."""
+
+    def __call__(self, text: str) -> str:
+        if text.endswith(".fifo"):
+            raise ValueError("is a FIFO queue, which S3 event notifications cannot send to")
+        if not _SQS_ARN.fullmatch(text):
+            raise ValueError(
+                "is not an SQS queue ARN; allowed: arn:aws:sqs:<region>:<12-digit account>:<name>"
+            )
+        return text
+
+
+# Queue names: 1 to 80 letters, digits, hyphens and underscores.
+_SQS_ARN = re.compile(r"arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}")
+
+
+def queue_arn_parts(arn: str) -> tuple[str, str, str]:
+    """``(region, account, name)`` of a queue ARN ``SqsQueueArn`` accepts."""
+    _, _, _, region, account, name = arn.split(":", 5)
+    return region, account, name
 
 
 Rule = Callable[[str], Any]

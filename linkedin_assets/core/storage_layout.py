@@ -31,10 +31,11 @@ PageKind = Literal["profile", "activity"]
 PAGE_KINDS: tuple[PageKind, ...] = ("profile", "activity")
 CAPTURES_PREFIX = "captures/"
 EXTRACTED_PREFIX = "extracted/"
+REPORTS_PREFIX = "reports/"
 META_SUFFIX = ".meta.json"
 LEGACY_META_SUFFIX = "-meta.json"
 # Keys outside the configurable prefixes: a prefix equal to one of them would share its keys.
-FIXED_PREFIXES = (CAPTURES_PREFIX, EXTRACTED_PREFIX, "reports/")
+FIXED_PREFIXES = (CAPTURES_PREFIX, EXTRACTED_PREFIX, REPORTS_PREFIX)
 
 
 def normalise_prefix(prefix: str) -> str:

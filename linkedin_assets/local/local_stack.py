@@ -1,4 +1,4 @@
-"""The embedded local default: moto's server (S3 + DynamoDB over real HTTP) and the sample site.
+"""The embedded local default: moto's server (S3, DynamoDB, SQS over real HTTP) and the sample site.
 
 moto's server keeps everything in memory; its recorder appends every request to a file and can
 replay it, which is how local data survives a restart. Both servers bind loopback only.
@@ -17,13 +17,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from linkedin_assets.core.setting_rules import queue_arn_parts
+from linkedin_assets.core.storage_layout import normalise_prefix
 from linkedin_assets.errors import ConfigurationError
 from linkedin_assets.local.loopback import is_loopback_host
 from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.resources.aws import ClientSettings, build_client
-from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
-from linkedin_assets.settings import LOCAL_DEFAULTS
+from linkedin_assets.resources.ingestion_queue import create_queue
+from linkedin_assets.resources.provisioning import (
+    REPORTS_RETENTION_DAYS,
+    EventsTarget,
+    ensure_bucket,
+    ensure_table,
+)
+from linkedin_assets.settings import LOCAL_DEFAULTS, local_events_queue_arn, setting
 
 RECORDING_FILE = "moto-recording.jsonl"
 START_TIMEOUT_S = 30.0
@@ -39,19 +48,37 @@ class StackSettings:
     data_dir: Path
     access_key: str
     secret_key: str
+    # The profile-text bucket (the screenshot bucket unless set), its region, the prefix of the
+    # documents, and the queue told of every document (docs/ingestion.md).
+    text_bucket: str = ""
+    text_region: str = ""
+    profile_text_prefix: str = "profiles/"
+    events_queue_arn: str = ""
+    reports_retention_days: int = REPORTS_RETENTION_DAYS
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> StackSettings:
+        region = environ.get("AWS_REGION", "us-west-2")
         return cls(
             endpoint_url=environ["AWS_ENDPOINT_URL"],
             site_url=environ["LINKEDIN_BASE_URL"],
             bucket=environ["S3_SCREENSHOT_BUCKET_NAME"],
             table=environ["DYNAMODB_PROFILE_TABLE"],
-            region=environ.get("AWS_REGION", "us-west-2"),
+            region=region,
             data_dir=Path(environ.get("LINKEDIN_ASSETS_DATA_DIR", ".local-data")).resolve(),
             # Never the shell's credentials: moto needs none, and its recording keeps headers.
             access_key=LOCAL_DEFAULTS["AWS_ACCESS_KEY_ID"],
             secret_key=LOCAL_DEFAULTS["AWS_SECRET_ACCESS_KEY"],
+            text_bucket=environ.get("S3_PROFILE_TEXT_BUCKET_NAME")
+            or environ["S3_SCREENSHOT_BUCKET_NAME"],
+            text_region=environ.get("S3_PROFILE_TEXT_REGION") or region,
+            profile_text_prefix=normalise_prefix(
+                environ.get("S3_PROFILE_TEXT_PREFIX") or "profiles/"
+            ),
+            events_queue_arn=setting("S3_PROFILE_EVENTS_QUEUE_ARN", environ)
+            or local_events_queue_arn(environ),
+            reports_retention_days=setting("REPORTS_RETENTION_DAYS", environ)
+            or REPORTS_RETENTION_DAYS,
         )
 
 
@@ -77,7 +104,8 @@ def is_listening(url: str) -> bool:
 
 
 class LocalStack:
-    """Start (or reuse) moto's server and the sample site; create the bucket and the table."""
+    """Start (or reuse) moto's server and the sample site; create the bucket(s), each in its
+    region, the queue the profile-text bucket notifies of new documents, and the table."""
 
     def __init__(self, settings: StackSettings, persist: bool = True) -> None:
         self.settings = settings
@@ -141,15 +169,36 @@ class LocalStack:
             urllib.request.urlopen(request, timeout=600).read()
             self.replayed = True
 
-    def _provision(self) -> None:
-        settings = ClientSettings(
-            region_name=self.settings.region,
-            endpoint_url=self.settings.endpoint_url,
-            aws_access_key_id=self.settings.access_key,
-            aws_secret_access_key=self.settings.secret_key,
+    def _client(self, service: str, region: str | None = None) -> Any:
+        return build_client(
+            service,
+            ClientSettings(
+                region_name=region or self.settings.region,
+                endpoint_url=self.settings.endpoint_url,
+                aws_access_key_id=self.settings.access_key,
+                aws_secret_access_key=self.settings.secret_key,
+            ),
         )
-        ensure_bucket(build_client("s3", settings), self.settings.bucket, self.settings.region)
-        ensure_table(build_client("dynamodb", settings), self.settings.table)
+
+    def _provision(self) -> None:
+        s = self.settings
+        ensure_bucket(self._client("s3"), s.bucket, s.region)
+        text_bucket, text_region = s.text_bucket or s.bucket, s.text_region or s.region
+        events = None
+        if s.events_queue_arn:
+            # The queue first: S3 checks the destination when the notification is saved.
+            create_queue(
+                self._client("sqs", queue_arn_parts(s.events_queue_arn)[0]), s.events_queue_arn
+            )
+            events = EventsTarget(s.events_queue_arn, s.profile_text_prefix)
+        ensure_bucket(
+            self._client("s3", text_region),
+            text_bucket,
+            text_region,
+            reports_retention_days=s.reports_retention_days,
+            events=events,
+        )
+        ensure_table(self._client("dynamodb"), s.table)
 
     def stop(self) -> None:
         if self._site is not None:

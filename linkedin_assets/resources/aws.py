@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +86,7 @@ class AwsSettings(dg.Config):
     max_attempts: int = Field(
         default=10,
         description="Attempts per request, the first one included (AWS_MAX_ATTEMPTS), for every "
-        "client: S3, DynamoDB and the inbox.",
+        "client: S3, DynamoDB, the inbox and CloudWatch.",
     )
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
@@ -211,6 +211,9 @@ def build_client(service: str, settings: ClientSettings, stats: RequestStats | N
         endpoint_url=settings.endpoint_url,
         config=config,
     )
+    # Which attempt this thread's call is on, for errors that carry no response (below).
+    client.meta.events.register(f"before-parameter-build.{service}", _call_starts)
+    client.meta.events.register(f"response-received.{service}", _attempt_made)
     if stats is not None:
 
         def count_attempt(exception: Exception | None, parsed_response: Any, **_: Any) -> None:
@@ -219,6 +222,20 @@ def build_client(service: str, settings: ClientSettings, stats: RequestStats | N
         # A public event, emitted after every attempt (retried or not, answered or not).
         client.meta.events.register(f"response-received.{service}", count_attempt)
     return client
+
+
+# A connection reset or a timeout that botocore gave up on reaches us without a response, so
+# without its RetryAttempts; botocore retries each call on its caller's thread, so the attempt
+# number its last try was given on this thread says what the call cost.
+_attempts = threading.local()
+
+
+def _call_starts(**_: Any) -> None:
+    _attempts.number = 0  # no attempt yet: a call refused before sending cost none
+
+
+def _attempt_made(context: Mapping[str, Any] | None = None, **_: Any) -> None:
+    _attempts.number = int(((context or {}).get("retries") or {}).get("attempt", 1))
 
 
 def _failure(exception: Exception | None, parsed_response: Any) -> tuple[str, bool] | None:
@@ -289,8 +306,9 @@ def error_code(exc: BaseException) -> str:
 
 
 def retry_attempts(response_or_exc: Any) -> int:
-    """How many attempts a call took, from its response or its ClientError."""
+    """How many attempts a call took, from its response or its ClientError; for an error that
+    carries no response (a reset, a timeout), the attempts botocore made on this thread's call."""
     response = getattr(response_or_exc, "response", response_or_exc)
     if not isinstance(response, dict):
-        return 1
+        return int(getattr(_attempts, "number", 1))
     return int(response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1

@@ -39,6 +39,7 @@ from playwright.async_api import (
     async_playwright,
 )
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkedin_assets.core.documents import utc_timestamp
 from linkedin_assets.core.extraction import classify_page
@@ -376,8 +377,15 @@ class ChromiumSession:
             visit = self._visits[page] = _Visit(site)
             reusable = False
             try:
+                started = time.monotonic()
                 try:
-                    response = await page.goto(url, wait_until="load", timeout=self._timeout_ms)
+                    # "commit": the answer's headers are in, the document not yet parsed. A page
+                    # that says it is too large is refused here, before Chromium lays out
+                    # megabytes of it, so the outcome does not depend on how busy the machine is.
+                    response = await page.goto(url, wait_until="commit", timeout=self._timeout_ms)
+                    if response is not None:
+                        self._refuse_declared_size(await response.header_value("content-length"))
+                    await self._finish_loading(page, started)
                 except PlaywrightError as exc:
                     # A redirect off the site was aborted by the route: say where it went.
                     if visit.left_site is not None:
@@ -386,13 +394,8 @@ class ChromiumSession:
                 self._require_on_site(page, visit)
                 status = response.status if response is not None else 0
                 html = await page.content()
-                size = len(html.encode("utf-8", errors="replace"))
-                if size > self._max_page_bytes:
-                    # Bounded memory per profile, and no multi-megabyte screenshot of a broken page.
-                    limit_mb = self._max_page_bytes / 1e6
-                    raise PageTooLarge(
-                        f"page is {size / 1e6:.1f} MB, over the {limit_mb:.0f} MB limit"
-                    )
+                # Without a Content-Length (chunked), the size is known only once loaded.
+                self._refuse_size(len(html.encode("utf-8", errors="replace")))
                 png = await self._screenshot(page)
                 # A script may have tried to navigate away after the load.
                 self._require_on_site(page, visit)
@@ -416,6 +419,26 @@ class ChromiumSession:
                     # A crashed tab cannot be closed; the context stays usable.
                     with contextlib.suppress(PlaywrightError):
                         await page.close()
+
+    async def _finish_loading(self, page: Page, started: float) -> None:
+        """The rest of the navigation's time for its load; a timeout reads as goto's own would."""
+        left_ms = self._timeout_ms - (time.monotonic() - started) * 1000
+        try:
+            await page.wait_for_load_state("load", timeout=max(left_ms, 1.0))
+        except PlaywrightTimeoutError:
+            raise PlaywrightTimeoutError(
+                f"Page.goto: Timeout {self._timeout_ms:.0f}ms exceeded."
+            ) from None
+
+    def _refuse_declared_size(self, content_length: str | None) -> None:
+        if content_length is not None and content_length.strip().isdigit():
+            self._refuse_size(int(content_length))
+
+    def _refuse_size(self, size: int) -> None:
+        if size > self._max_page_bytes:
+            # Bounded memory per profile, and no multi-megabyte screenshot of a broken page.
+            limit_mb = self._max_page_bytes / 1e6
+            raise PageTooLarge(f"page is {size / 1e6:.1f} MB, over the {limit_mb:.0f} MB limit")
 
     def _require_on_site(self, page: Page, visit: _Visit) -> None:
         if visit.left_site is not None:

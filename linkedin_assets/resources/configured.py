@@ -32,6 +32,7 @@ from linkedin_assets.resources.browser import (
     default_max_pages,
     open_browser,
 )
+from linkedin_assets.resources.cloudwatch import CloudWatchMetrics
 from linkedin_assets.resources.inbox_source import (
     InboxSource,
     LocalInbox,
@@ -209,6 +210,19 @@ class ProfileStorageResource(dg.ConfigurableResource):
         description="After a SlowDown or throttling answer, fewer profiles do storage work at "
         "once; each quiet period this long adds one back (PROFILE_STORAGE_SLOWDOWN_S).",
     )
+
+    metrics_namespace: str | None = Field(
+        default=None,
+        description="CloudWatch namespace each run sends its upload figures to "
+        "(UPLOAD_METRICS_CLOUDWATCH_NAMESPACE); unset: nothing is sent.",
+    )
+
+    def metrics_publisher(self) -> CloudWatchMetrics | None:
+        """The CloudWatch publisher of this run's upload figures; ``None`` (no client built)
+        when no namespace is set. Built from the same ``aws`` settings as the S3 clients."""
+        if not self.metrics_namespace:
+            return None
+        return CloudWatchMetrics(self.aws.client("cloudwatch", pool_size=1), self.metrics_namespace)
 
     def retry(self) -> StorageRetry:
         if self.retry_rounds < 1 or self.retry_pause_s < 0 or self.retry_max_s < 0:

@@ -222,6 +222,7 @@ def resources_of(environment: Environment, environ: Mapping[str, str]) -> dict[s
             retry_pause_s=v.fraction("PROFILE_STORAGE_RETRY_PAUSE_S", 2.0),
             retry_max_s=v.fraction("PROFILE_STORAGE_RETRY_MAX_S", 300.0),
             slowdown_s=v.fraction("PROFILE_STORAGE_SLOWDOWN_S", 10.0),
+            metrics_namespace=v.var("UPLOAD_METRICS_CLOUDWATCH_NAMESPACE"),
         ),
         "profile_index_store": ProfileIndexResource(
             table=v.var("DYNAMODB_PROFILE_TABLE"),

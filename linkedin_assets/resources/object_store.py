@@ -179,7 +179,12 @@ class S3ObjectStore:
                 f"{MAX_METADATA_BYTES} (largest value: {largest})"
             )
         for _ in range(CONDITIONAL_ROUNDS):
-            existing = self.head(bucket, key)
+            try:
+                existing = self.head(bucket, key)
+            except StorageError as exc:
+                # The upload's own time until its HEAD failed, for the upload metrics.
+                exc.duration_s = time.monotonic() - started
+                raise
             if existing is not None and existing.metadata.get(FINGERPRINT_KEY) == fingerprint:
                 return self._kept(existing, "unchanged", started)
             if existing is not None and is_stale is not None and is_stale(existing):

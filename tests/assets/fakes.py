@@ -79,13 +79,18 @@ class FakeBrowserResource(BrowserResource):
 CALLS: list[str] = []
 
 
-def resources(text_bucket: str = BUCKET, **browser_settings: Any) -> dict[str, Any]:
+def resources(
+    text_bucket: str = BUCKET, metrics_namespace: str | None = None, **browser_settings: Any
+) -> dict[str, Any]:
     aws = AwsSettings(region_name=REGION)
     return {
         "browser": FakeBrowserResource(base_url=BASE, **browser_settings),
         "profile_storage": ProfileStorageResource(
-            aws=aws, screenshot_bucket=BUCKET, profile_text_bucket=text_bucket
-        ),
+            aws=aws,
+            screenshot_bucket=BUCKET,
+            profile_text_bucket=text_bucket,
+            metrics_namespace=metrics_namespace,
+        ),  # fmt: skip
         "profile_index_store": ProfileIndexResource(table=TABLE, aws=aws),
     }
 
@@ -97,6 +102,7 @@ def run(
     assets: tuple[dg.AssetKey, ...] = ALL_ASSETS,
     text_bucket: str = BUCKET,
     browser_settings: dict[str, Any] | None = None,
+    metrics_namespace: str | None = None,
 ) -> dg.ExecuteInProcessResult:
     instance.add_dynamic_partitions(
         profile_partitions.name,
@@ -105,7 +111,7 @@ def run(
     defs = dg.Definitions(
         assets=[profile_pipeline],
         jobs=[profile_pipeline_job],
-        resources=resources(text_bucket, **(browser_settings or {})),
+        resources=resources(text_bucket, metrics_namespace, **(browser_settings or {})),
     )
     job = defs.resolve_job_def("profile_pipeline_job")
     return job.execute_in_process(

@@ -284,4 +284,6 @@ def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
     )
     assert all(status[pid] is None for pid in ids)  # missing, for the refresh schedule
     [observation] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=1).records
-    assert observation.asset_observation.metadata["deferred"].value == 4
+    figures = {k: v.value for k, v in observation.asset_observation.metadata.items()}
+    assert figures["profiles_deferred"] == 4 and figures["uploads_tried"] == 0
+    assert figures["rate_limited"] + figures["not_visited"] == 4  # beside the uploads

@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from linkedin_assets.assets.pipeline import ALL_ASSETS
 from linkedin_assets.assets.profile_json import (
     check_intact,
     load_published,
@@ -20,6 +21,7 @@ from linkedin_assets.assets.profile_json import (
     read_upload_record,
 )
 from linkedin_assets.assets.reports.profile_store_audit import audit_findings, collect
+from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.commands.forget import forget_profiles
 from linkedin_assets.core.documents import build_document, content_sha256, serialise
 from linkedin_assets.core.profile_ids import profile_url
@@ -27,6 +29,7 @@ from linkedin_assets.core.storage_layout import StorageLayout
 from linkedin_assets.resources.configured import ProfileStorage
 from linkedin_assets.resources.object_store import S3ObjectStore
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
+from tests.assets.fakes import run
 from tests.conftest import BUCKET, TABLE
 
 JANE, JANE_META = "jane", "jane-meta"
@@ -150,3 +153,33 @@ def test_forget_takes_an_earlier_record_only_when_it_is_the_profiles_own(
     # profiles/jane-meta.json is jane-meta's document, not a record of jane's.
     [jane] = forget_profiles(instance, store, index, [JANE], dry_run=True)
     assert jane.s3_keys_deleted == []
+
+
+def test_the_record_says_how_far_the_profile_got_beside_its_lead_status(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    s3, key = aws["s3"], "profiles/ada-lovelace.meta.json"
+
+    def record() -> tuple[dict, str]:
+        answer = s3.get_object(Bucket=BUCKET, Key=key)
+        return json.loads(answer["Body"].read()), answer["ETag"]
+
+    screenshots, text, published, index = ALL_ASSETS
+    run(instance, ["ada-lovelace"], assets=(screenshots, text, published))
+    extracted, _ = record()
+    assert (extracted["status"], extracted["processing_state"]) == ("unknown", "extracted")
+    assert "indexed_at" not in extracted
+
+    result = run(instance, ["ada-lovelace"], assets=(index,))
+    indexed, etag = record()
+    assert (indexed["status"], indexed["processing_state"]) == ("unknown", "indexed")
+    assert indexed["indexed_at"] >= indexed["uploaded_at"]
+    assert {k: v for k, v in indexed.items() if k not in ("processing_state", "indexed_at")} == {
+        k: v for k, v in extracted.items() if k != "processing_state"
+    }
+    [row] = run_rows(instance, result.run_id, ["ada-lovelace"])
+    assert row.materialized["profile_index"]["processing_state"] == "indexed"
+
+    # A re-run of unchanged content keeps "indexed" and writes no record.
+    run(instance, ["ada-lovelace"])
+    assert record() == (indexed, etag)

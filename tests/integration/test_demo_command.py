@@ -46,11 +46,20 @@ def test_demo_runs_every_sample_profile_and_keeps_data_across_restarts(tmp_path:
     for sample in samples:
         assert sample.profile_id in first.stdout
     assert (tmp_path / "moto-recording.jsonl").stat().st_size > 0
+    # The local queue heard of each published document once (its upload record is skipped).
+    published = sum(1 for sample in samples if sample.outcome == "ok")
+    assert (
+        f"ingestion events (linkedin-profile-events-local): {published} for the {published} "
+        f"documents this run published, {published} upload records skipped; one each"
+    ) in first.stdout, first.stdout[-4000:]
 
     second = run_demo(environ)
     assert second.returncode == 0, second.stdout[-4000:] + second.stderr[-4000:]
     assert "(moto, replayed)" in second.stdout
     assert f"registered {len(samples)} sample profiles (0 new partitions)" in second.stdout
+    # The replayed uploads' events are not this run's; what this run published is one each.
+    assert "ingestion events (linkedin-profile-events-local): " in second.stdout
+    assert "; one each" in second.stdout, second.stdout[-4000:]
     # Both runs are in the same Dagster instance, as `dagster dev` on that DAGSTER_HOME shows them.
     runs = list((tmp_path / "dagster_home" / "storage").iterdir())
     assert len(runs) >= 2

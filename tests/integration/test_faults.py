@@ -58,7 +58,7 @@ def assert_nothing_failed_or_lost(result: SuiteResult) -> None:
     assert result.follow_up_complete == len(result.deferred)
     assert all(count == 0 for count in result.inconsistencies.values()), result.inconsistencies
     figures = result.run_figures
-    assert (figures["failed"], figures["deferred"]) == (0, len(result.deferred))
+    assert (figures["profiles_failed"], figures["profiles_deferred"]) == (0, len(result.deferred))
     # Every fault the proxy injected was met by the run's clients, once, and counted.
     assert figures["storage_transient_failures"] == result.faults
     assert figures["storage_requests"] >= result.requests

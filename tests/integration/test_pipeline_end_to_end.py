@@ -124,6 +124,9 @@ def test_every_object_of_a_captured_profile(
     meta = json.loads(s3.get_object(Bucket=bucket, Key=f"profiles/{pid}.meta.json")["Body"].read())
     assert meta["sha256"] == digest.hexdigest() and meta["size"] == len(body)
     assert meta["index_key"] == {"table": stack["DYNAMODB_PROFILE_TABLE"], "profile_id": pid}
+    # The lead status, and beside it how far the profile got: indexed, after its upload.
+    assert meta["status"] == head["Metadata"]["status"]
+    assert meta["processing_state"] == "indexed" and meta["indexed_at"] >= meta["uploaded_at"]
 
     item = clients["dynamodb"].get_item(
         TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}

@@ -13,6 +13,7 @@ from linkedin_assets.resources.configured import (
     ProfileIndexResource,
     ProfileStorageResource,
 )
+from linkedin_assets.resources.environments import build_resources
 
 SETTINGS = AwsSettings(
     region_name="eu-central-1",
@@ -75,3 +76,42 @@ def test_the_client_is_configured_as_the_settings_say() -> None:
 def test_an_unset_region_is_the_project_default() -> None:
     assert AwsSettings().region() == "us-west-2"
     assert AwsSettings().client_settings(region="ap-south-1").region_name == "ap-south-1"
+
+
+def test_the_same_variables_configure_every_client_of_a_deployed_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From the variables to the boto3 clients themselves: both S3 buckets' clients, DynamoDB's,
+    the s3:// inbox's and CloudWatch's are built with AWS_MAX_ATTEMPTS and the region."""
+    environ = {
+        "S3_SCREENSHOT_BUCKET_NAME": "shots", "S3_PROFILE_TEXT_BUCKET_NAME": "text",
+        "S3_PROFILE_TEXT_REGION": "eu-west-1", "DYNAMODB_PROFILE_TABLE": "profiles",
+        "PROFILE_URL_INBOX": "s3://inbox-bucket/in/", "AWS_REGION": "eu-central-1",
+        "AWS_MAX_ATTEMPTS": "4", "UPLOAD_METRICS_CLOUDWATCH_NAMESPACE": "LinkedInAssets/prod",
+    }  # fmt: skip
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)  # Dagster resolves the EnvVars from the process
+    clients: list[Any] = []
+    real = aws_module.build_client
+
+    def keeping(service: str, settings: ClientSettings, stats: RequestStats | None = None) -> Any:
+        clients.append(real(service, settings, stats))
+        return clients[-1]
+
+    monkeypatch.setattr(aws_module, "build_client", keeping)
+    resources = build_resources("prod", environ)
+    with (
+        resources["profile_storage"].process_config_and_initialize_cm() as storage,
+        resources["profile_index_store"].process_config_and_initialize_cm() as index,
+        resources["automation"].process_config_and_initialize_cm() as automation,
+    ):
+        storage.open()
+        storage.metrics_publisher()
+        index.open()
+        automation.open_inbox()
+    assert [(c.meta.service_model.service_name, c.meta.region_name) for c in clients] == [
+        ("s3", "eu-central-1"), ("s3", "eu-west-1"), ("cloudwatch", "eu-central-1"),
+        ("dynamodb", "eu-central-1"), ("s3", "eu-central-1"),
+    ]  # fmt: skip
+    for client in clients:
+        assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 4}

@@ -116,6 +116,17 @@ BAD_SETTINGS = [
     ),
     ("PROFILE_UPLOAD_WORKERS", "0", "is out of range"),
     ("LINKEDIN_MAX_CONCURRENT_PAGES", "1e3", "is not a whole number"),
+    ("UPLOAD_METRICS_CLOUDWATCH_NAMESPACE", "AWS/S3", "may not start with ':' or 'AWS/'"),
+    ("UPLOAD_METRICS_CLOUDWATCH_NAMESPACE", "Métriques", "is not a CloudWatch namespace"),
+    ("REPORTS_RETENTION_DAYS", "0", "is out of range; allowed: a whole number from 1 to 36500"),
+    ("S3_PROFILE_EVENTS_QUEUE_ARN", "my-queue", "is not an SQS queue ARN"),
+    ("S3_PROFILE_EVENTS_QUEUE_ARN", "arn:aws:sns:us-west-2:123456789012:t", "is not an SQS"),
+    ("S3_PROFILE_EVENTS_QUEUE_ARN", "arn:aws:sqs:us-west-2:1234:q", "is not an SQS queue ARN"),
+    (
+        "S3_PROFILE_EVENTS_QUEUE_ARN",
+        "arn:aws:sqs:us-west-2:123456789012:q.fifo",
+        "is a FIFO queue, which S3 event notifications cannot send to",
+    ),
 ]
 
 
@@ -155,6 +166,12 @@ def test_the_definitions_refuse_to_load_with_a_bad_setting(
         ("PROFILE_REFRESH_CRON", "0 3 * * *", "0 3 * * *"),
         ("PROFILE_REFRESH_CRON", "@daily", "@daily"),
         ("S3_SCREENSHOT_PREFIX", "shots", "shots/"),
+        ("REPORTS_RETENTION_DAYS", "90", 90),
+        (
+            "S3_PROFILE_EVENTS_QUEUE_ARN",
+            "arn:aws:sqs:eu-west-1:123456789012:profile_events-1",
+            "arn:aws:sqs:eu-west-1:123456789012:profile_events-1",
+        ),
         ("AWS_MAX_ATTEMPTS", "", None),  # blank: the caller's default
         ("AWS_MAX_ATTEMPTS", "   ", None),
     ],
@@ -229,3 +246,18 @@ def test_every_checked_setting_is_documented_with_its_range() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text()
     section = docs.split("## Checked at load", 1)[1].split("\n## ", 1)[0]
     assert [name for name in SETTINGS if f"`{name}`" not in section] == []
+
+
+def test_local_events_go_to_the_stacks_own_queue_in_the_text_buckets_region() -> None:
+    environ = {"S3_PROFILE_EVENTS_QUEUE_ARN": " ", "AWS_REGION": "eu-west-1"}
+    apply_local_defaults(environ)
+    assert environ["S3_PROFILE_EVENTS_QUEUE_ARN"] == (
+        "arn:aws:sqs:eu-west-1:123456789012:linkedin-profile-events-local"
+    )
+    environ = {"S3_PROFILE_TEXT_REGION": "ap-south-1"}
+    apply_local_defaults(environ)
+    assert ":ap-south-1:" in environ["S3_PROFILE_EVENTS_QUEUE_ARN"]
+    own = "arn:aws:sqs:us-west-2:210987654321:mine"
+    environ = {"S3_PROFILE_EVENTS_QUEUE_ARN": own}
+    apply_local_defaults(environ)
+    assert environ["S3_PROFILE_EVENTS_QUEUE_ARN"] == own

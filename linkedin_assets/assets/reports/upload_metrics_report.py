@@ -1,5 +1,7 @@
-"""``upload_metrics``: success rate, retry rate, throughput and the most frequent errors of the
-pipeline runs in a time window, from the per-run observations of ``profile_json``."""
+"""``upload_metrics``: the upload success and retry rates (over the uploads tried), attempts,
+bytes, throughput and the most frequent errors of the pipeline runs in a time window, with the
+profiles that ended before their upload (auth wall, not found, rate limited…) counted beside them;
+from the per-run observations of ``profile_json``."""
 
 import time
 from datetime import UTC, datetime
@@ -48,7 +50,7 @@ def upload_metrics(
     config: UploadMetricsConfig,
     profile_storage: ProfileStorageResource,
 ) -> dg.MaterializeResult:
-    """Upload success rate, retry rate, throughput and most frequent errors over a time window."""
+    """Upload success and retry rates over the uploads tried, and capture outcomes, in a window."""
     runs = observed_runs(context.instance, time.time() - config.window_hours * 3600)
     table, top_errors, totals = window_report(runs)
     storage = profile_storage.open()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
+from linkedin_assets.core.extraction import _fallback as fallback
 from linkedin_assets.core.extraction._model import Activity, Draft, Education, Experience
 from linkedin_assets.core.extraction._model import education as make_education
 from linkedin_assets.core.extraction._model import experience as make_experience
@@ -25,6 +26,7 @@ from linkedin_assets.core.extraction._words import OTHER_PEOPLES_CONTENT
 MARKER = "div.pv-profile-card__anchor, h1.text-heading-xlarge"
 ITEMS = "li.artdeco-list__item, li.pvs-list__item--line-separated"
 _POSTED = "•"
+ANCHORS = frozenset({"about", "experience", "education", "skills", "content_collections"})
 
 
 def _entity(node: LexborNode) -> tuple[str | None, str | None, list[str]]:
@@ -112,27 +114,38 @@ def read(root: LexborNode) -> Draft:
     )
     count_text = [line(li) or "" for li in top.css("ul.pv-top-card--list li")]
     sections: dict[str, LexborNode] = {}
-    for anchor in main.css("div.pv-profile-card__anchor"):
+    # The anchor's class may be renamed: a div with a known id right inside a section is one too.
+    for anchor in select(main, "div.pv-profile-card__anchor, section > div[id]"):
         anchor_id = anchor.attributes.get("id")
-        if anchor_id and anchor.parent is not None:
+        if anchor_id in ANCHORS and anchor.parent is not None:
             sections.setdefault(anchor_id, anchor.parent)
     if "about" in sections:
-        draft.about = multiline(
+        about = multiline(
             sections["about"].css_first(".inline-show-more-text, .pv-shared-text-with-see-more")
         )
+        draft.about = fallback.about(draft, about, sections["about"], "the #about anchor")
     if "experience" in sections:
-        draft.experience = _experience(sections["experience"])
+        section = sections["experience"]
+        draft.experience = fallback.experience_list(
+            draft, _experience(section), section, "the #experience anchor"
+        )
     if "education" in sections:
-        draft.education = _education(sections["education"])
+        section = sections["education"]
+        draft.education = fallback.education_list(
+            draft, _education(section), section, "the #education anchor"
+        )
     if "skills" in sections:
-        draft.skills = [
+        skills = [
             text
             for li in select(sections["skills"], ITEMS)
             if (text := line(li.css_first(".t-bold")))
         ]
+        draft.skills = fallback.skills_list(draft, skills, sections["skills"], "the #skills anchor")
     activity = sections.get("content_collections")
     if activity is not None:
-        draft.activity = _activity(activity)
+        draft.activity = fallback.activity_list(
+            draft, _activity(activity), activity, "the #content_collections anchor"
+        )
         count_text.append(line(activity.css_first(".pvs-header__subtitle")) or "")
     draft.connections, draft.followers = counts("\n".join(count_text))
     return draft

@@ -8,7 +8,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from linkedin_assets.core.extraction._structured import find_person
-from linkedin_assets.core.extraction._text import BR, NON_TEXT_TAGS, select
+from linkedin_assets.core.extraction._text import BR, NON_TEXT_TAGS, clean, select
 
 # Chromium's HTML parser never nests elements deeper than 512 (deeper tags become siblings), so no
 # captured page is deeper; a hostile file can be, and the readers' walks over nested list items
@@ -35,6 +35,7 @@ def prepare(html: str) -> Document:
     # JSON-LD lives in a <script>, so read it before scripts go.
     person = find_person(tree)
     tree.strip_tags(NON_TEXT_TAGS)
+    _drop_screen_reader_twins(tree)
     for node in select(tree, SCREEN_READER_ONLY):
         node.decompose()
     # 2023 ships each long description twice (clamped and full): keep the full copy.
@@ -53,6 +54,25 @@ def prepare(html: str) -> Document:
     if html.count("<") >= MAX_DEPTH:  # a shallower page cannot be too deep; skip the walk
         _flatten_below(tree, MAX_DEPTH)
     return Document(tree, person)
+
+
+def _drop_screen_reader_twins(tree: LexborHTMLParser) -> None:
+    """Drop the screen-reader copy that follows an `aria-hidden` string, whatever its class.
+
+    2022–24 pages write every string twice: `<span aria-hidden="true">X</span>` for the eye, then
+    the same X for screen readers, usually classed `visually-hidden`; a deploy that renames that
+    class still pairs the copy with the `aria-hidden` one, and that pairing is what we read. The
+    shown copy loses its `aria-hidden`, so that what keeps it (`_fallback.lines` skips
+    `aria-hidden` elements, which are otherwise decoration: logos, avatars) is only real text.
+    """
+    for shown in tree.css('[aria-hidden="true"]'):
+        text = clean(shown.text())
+        twin = shown.next
+        while twin is not None and twin.is_text_node and not (twin.text_content or "").strip():
+            twin = twin.next
+        if text and twin is not None and twin.is_element_node and clean(twin.text()) == text:
+            twin.decompose()
+            del shown.attrs["aria-hidden"]
 
 
 def _flatten_below(tree: LexborHTMLParser, max_depth: int) -> None:

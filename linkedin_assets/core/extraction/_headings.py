@@ -10,6 +10,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from linkedin_assets.core.extraction import _fallback as fallback
 from linkedin_assets.core.extraction._model import Activity, Draft, Education, Experience
 from linkedin_assets.core.extraction._model import education as make_education
 from linkedin_assets.core.extraction._model import experience as make_experience
@@ -146,21 +147,30 @@ def read(root: LexborNode) -> Draft:
         draft.current_company = line(top.css_first('a[href*="/company/"]'))
         draft.connections, draft.followers = counts(top.text(separator="\n"))
     for h2 in main.css("h2"):
-        kind = section_kind(line(h2))
+        title = line(h2)
+        kind = section_kind(title)
         section = _closest(h2, "section", stop=main)
         if kind is None or section is None:
             continue
+        found_by = f"heading {title!r}"
         if kind == "about" and draft.about is None:
-            draft.about = multiline(section)
+            # Without `p` lines, the section's text would start with its own heading.
+            about = multiline(section) if section.css_first("p") is not None else None
+            draft.about = fallback.about(draft, about, section, found_by)
         elif kind == "experience" and not draft.experience:
-            draft.experience = _experience(section)
+            draft.experience = fallback.experience_list(
+                draft, _experience(section), section, found_by
+            )
         elif kind == "education" and not draft.education:
-            draft.education = _education(section)
+            draft.education = fallback.education_list(draft, _education(section), section, found_by)
         elif kind == "skills" and not draft.skills:
             # Each skill item is the skill's name, then an endorsement line.
-            draft.skills = [b[0][0] for item in _items(section) if (b := _blocks(item)) and b[0]]
+            skills = [b[0][0] for item in _items(section) if (b := _blocks(item)) and b[0]]
+            draft.skills = fallback.skills_list(draft, skills, section, found_by)
         elif kind == "activity" and not draft.activity:
-            draft.activity = _activity(section)
+            # A card without `p` lines has a link but no text: not read.
+            cards = [card for card in _activity(section) if card["text"] is not None]
+            draft.activity = fallback.activity_list(draft, cards, section, found_by)
             if draft.followers is None:
                 draft.followers = counts(section.text(separator="\n"))[1]
     return draft

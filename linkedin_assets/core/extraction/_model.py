@@ -44,6 +44,33 @@ class ExtractedProfile(TypedDict):
     fulltext: str
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """The profile, and the sections whose field came from their text rather than their markup.
+
+    The fallbacks are not part of the profile document (its schema has no place for them): the
+    profile_text layer reports them in its materialization metadata.
+    """
+
+    profile: ExtractedProfile
+    fallbacks: tuple[Fallback, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A section found by its landmark whose field was read from its text (`_fallback`)."""
+
+    field: str  # "about", "experience", "education", "skills" or "activity"
+    found_by: str  # the landmark: "#experience anchor", "heading 'Experience'" …
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.field}: the section found by {self.found_by} matched none of the known inner "
+            "selectors; the field was read from the section's text"
+        )
+
+
 @dataclass
 class Draft:
     """What one era's reader found on the page; `current_company` here is the top card's only."""
@@ -59,6 +86,7 @@ class Draft:
     connections: int | None = None
     followers: int | None = None
     activity: list[Activity] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
 
 
 def experience(

@@ -8,7 +8,7 @@ from linkedin_assets.core.extraction import _artdeco, _headings, _public, _pv, _
 from linkedin_assets.core.extraction._activity import read_activity_page
 from linkedin_assets.core.extraction._document import prepare
 from linkedin_assets.core.extraction._fulltext import build_fulltext
-from linkedin_assets.core.extraction._model import Draft, ExtractedProfile
+from linkedin_assets.core.extraction._model import Draft, ExtractedProfile, Extraction
 from linkedin_assets.core.extraction._text import is_present
 
 # Most specific first: the 2022 top card still carries the `pv-top-card` class of 2019.
@@ -28,6 +28,11 @@ def _read(root: LexborNode) -> Draft:
 
 def extract_profile(profile_html: str, activity_html: str | None = None) -> ExtractedProfile:
     """Everything the member shows about themself on a captured profile page (pure, no I/O)."""
+    return extract(profile_html, activity_html).profile
+
+
+def extract(profile_html: str, activity_html: str | None = None) -> Extraction:
+    """`extract_profile`, with the sections read from their text because their markup changed."""
     doc = prepare(profile_html)
     draft = _read(doc.root)
     person = doc.person
@@ -50,7 +55,7 @@ def extract_profile(profile_html: str, activity_html: str | None = None) -> Extr
             None,
         )
     activity = read_activity_page(activity_html) if activity_html is not None else draft.activity
-    return ExtractedProfile(
+    profile = ExtractedProfile(
         name=draft.name,
         headline=draft.headline,
         location=draft.location,
@@ -73,3 +78,6 @@ def extract_profile(profile_html: str, activity_html: str | None = None) -> Extr
             activity,
         ),
     )
+    # With an activity page, the profile's own activity cards are not used, nor their fallback.
+    used = [f for f in draft.fallbacks if activity_html is None or f.field != "activity"]
+    return Extraction(profile, tuple(used))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
+from linkedin_assets.core.extraction import _fallback as fallback
 from linkedin_assets.core.extraction._model import (
     Activity,
     Draft,
@@ -49,14 +50,21 @@ def _dates(node: LexborNode | None) -> tuple[str | None, str | None]:
     return times[0], next((w for w in words if is_present(w)), None)
 
 
-def _sections(root: LexborNode) -> dict[str, LexborNode]:
-    found: dict[str, LexborNode] = {}
+def _sections(root: LexborNode) -> dict[str, tuple[LexborNode, str]]:
+    """Each section by kind, with the landmark that found it: its class, else its heading."""
+    found: dict[str, tuple[LexborNode, str]] = {}
     for section in root.css("section.core-section-container"):
         classes = (section.attributes.get("class") or "").split()
-        kind = next((_SECTION_CLASSES[c] for c in classes if c in _SECTION_CLASSES), None)
-        kind = kind or section_kind(line(section.css_first(".core-section-container__title")))
+        cls = next((c for c in classes if c in _SECTION_CLASSES), None)
+        kind: str | None
+        if cls is not None:
+            kind, found_by = _SECTION_CLASSES[cls], f"section class {cls!r}"
+        else:
+            # The title's class first; any h2 when that class is gone too.
+            title = line(section.css_first(".core-section-container__title, h2"))
+            kind, found_by = section_kind(title), f"heading {title!r}"
         if kind and kind not in found:
-            found[kind] = section
+            found[kind] = (section, found_by)
     return found
 
 
@@ -124,22 +132,26 @@ def read(root: LexborNode) -> Draft:
     draft.connections, draft.followers = counts("\n".join(sublines))
     sections = _sections(root)
     if "about" in sections:
-        draft.about = multiline(sections["about"].css_first(".core-section-container__content"))
+        section, found_by = sections["about"]
+        about = multiline(section.css_first(".core-section-container__content"))
+        draft.about = fallback.about(draft, about, section, found_by)
     if "experience" in sections:
-        draft.experience = _experience(sections["experience"])
+        section, found_by = sections["experience"]
+        draft.experience = fallback.experience_list(draft, _experience(section), section, found_by)
     if "education" in sections:
-        draft.education = [
+        section, found_by = sections["education"]
+        schools = [
             education(
                 line(li.css_first("h3")),
                 *_degree_info(li),
                 _dates(li.css_first(".date-range")),
             )
-            for li in select(
-                sections["education"], "li.education__list-item, li.profile-section-card"
-            )
+            for li in select(section, "li.education__list-item, li.profile-section-card")
         ]
+        draft.education = fallback.education_list(draft, schools, section, found_by)
     if "activity" in sections:
-        draft.activity = _activity(sections["activity"])
+        section, found_by = sections["activity"]
+        draft.activity = fallback.activity_list(draft, _activity(section), section, found_by)
     return draft
 
 

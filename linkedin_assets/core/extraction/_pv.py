@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
+from linkedin_assets.core.extraction import _fallback as fallback
 from linkedin_assets.core.extraction._model import Draft, Experience, education, experience
 from linkedin_assets.core.extraction._text import (
     counts,
@@ -18,8 +19,16 @@ from linkedin_assets.core.extraction._text import (
     select,
     split_dates,
 )
+from linkedin_assets.core.extraction._words import section_kind
 
 MARKER = ".pv-top-card, #experience-section, .pv-about-section"
+# Where each section was in 2019–21; a section none of these finds is looked up by its heading.
+_LANDMARKS = (
+    ("about", "section.pv-about-section"),
+    ("experience", "#experience-section"),
+    ("education", "#education-section"),
+    ("skills", "section.pv-skill-categories-section"),
+)
 
 
 def _role(node: LexborNode, company: str | None) -> Experience:
@@ -74,17 +83,12 @@ def read(root: LexborNode) -> Draft:
             top.css_first('[data-control-name="position_see_more"]')
             or top.css_first(".pv-top-card--experience-list-item")
         ),
-        about=multiline(root.css_first(".pv-about__summary-text")),
-        skills=[
-            text
-            for node in root.css(".pv-skill-category-entity__name-text")
-            if (text := line(node))
-        ],
     )
     draft.connections, draft.followers = counts("\n".join(text for _, text in bullets))
-    section = root.css_first("#experience-section")
-    if section is not None:
-        draft.experience = _experience(section)
+    draft.about = multiline(root.css_first(".pv-about__summary-text"))
+    draft.skills = [
+        text for node in root.css(".pv-skill-category-entity__name-text") if (text := line(node))
+    ]
     draft.education = [
         education(
             line(li.css_first(".pv-entity__school-name")),
@@ -96,4 +100,42 @@ def read(root: LexborNode) -> Draft:
         )
         for li in root.css("#education-section li.pv-education-entity")
     ]
+    section = root.css_first("#experience-section")
+    if section is not None:
+        draft.experience = _experience(section)
+    # A section found by its landmark whose inner classes all changed: read its text instead.
+    sections = _sections(root)
+    if "about" in sections:
+        draft.about = fallback.about(draft, draft.about, *sections["about"])
+    if "experience" in sections:
+        draft.experience = fallback.experience_list(
+            draft, draft.experience, *sections["experience"]
+        )
+    if "education" in sections:
+        draft.education = fallback.education_list(draft, draft.education, *sections["education"])
+    if "skills" in sections:
+        draft.skills = fallback.skills_list(draft, draft.skills, *sections["skills"])
     return draft
+
+
+def _sections(root: LexborNode) -> dict[str, tuple[LexborNode, str]]:
+    """Each section by kind, with the landmark that found it: its id or class, else its heading."""
+    found: dict[str, tuple[LexborNode, str]] = {}
+    for kind, landmark in _LANDMARKS:
+        node = root.css_first(landmark)
+        if node is not None:
+            found[kind] = (node, landmark)
+    for h2 in root.css("section h2"):
+        title = line(h2)
+        heading_kind = section_kind(title)
+        section = _closest_section(h2)
+        if heading_kind and heading_kind not in found and section is not None:
+            found[heading_kind] = (section, f"heading {title!r}")
+    return found
+
+
+def _closest_section(node: LexborNode) -> LexborNode | None:
+    current = node.parent
+    while current is not None and current.tag != "section":
+        current = current.parent
+    return current

@@ -31,3 +31,16 @@ OTHER_PEOPLES_CONTENT = re.compile(
 
 def section_kind(heading: str | None) -> str | None:
     return SECTION_HEADINGS.get((heading or "").strip().lower())
+
+
+# Labels of links and buttons that only expand or page a section ("…see more", "Show all 7
+# experiences", "Join now to see all activity"): UI, never the member's text.
+UI_LABEL = re.compile(
+    r"^(?:…|\.\.\.)?\s*(?:see more|see less|show more|show less|show all\b.*|see all\b.*|"
+    r"join now to see all activity|mehr anzeigen|weniger anzeigen|alle anzeigen\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def is_ui_label(text: str | None) -> bool:
+    return text is not None and UI_LABEL.match(text.strip()) is not None

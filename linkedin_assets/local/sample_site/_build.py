@@ -19,38 +19,70 @@ from linkedin_assets.local.sample_site._render_common import (
     NOT_FOUND_PAGE,
     RATE_LIMITED_PAGE,
     activity_page,
+    activity_url,
 )
 from linkedin_assets.local.sample_site._render_member import profile_page as member_page
 from linkedin_assets.local.sample_site._render_public import profile_page as public_page
+from linkedin_assets.local.sample_site._variants import vary
 
 DEFAULT_PAGES_DIR = Path(__file__).parent / "pages"
 
 
 def render_profile(person: Person) -> str:
     if person.era.startswith("logged_out"):
-        return public_page(person)
-    return member_page(person)
+        return vary(public_page(person), person)
+    return vary(member_page(person), person)
 
 
 def expected(person: Person) -> dict[str, Any]:
+    """The golden truth for one person, entry by entry, from the hand-written data."""
     # The activity page wins when there is one; otherwise the profile page's own cards count.
     posts = person.posts if person.has_activity_page else person.cards
-    return {
+    golden = {
         "name": person.name,
         "headline": person.headline,
         "location": person.location,
         "current_company": person.current_company,
-        "experience_count": len(person.jobs),
-        "education_count": len(person.schools),
-        "skills_count": len(person.skills),
-        "activity_count": sum(1 for post in posts if post.author is None),
+        "about": person.about,
+        "experience": [
+            {
+                "title": job.title,
+                "company": job.company,
+                "location": job.location,
+                "start": job.start,
+                "end": job.end,
+                "description": job.description,
+            }
+            for job in person.jobs
+        ],
+        "education": [
+            {
+                "school": school.school,
+                "degree": school.degree,
+                "field": school.field,
+                "start": school.start,
+                "end": school.end,
+            }
+            for school in person.schools
+        ],
+        "skills": list(person.skills),
+        "activity": [
+            {"text": post.text, "url": activity_url(post.urn), "posted": post.posted}
+            for post in posts
+            if post.author is None
+        ],
         "connections": person.connections[1] if person.connections else None,
         "followers": person.followers[1] if person.followers else person.jsonld_followers,
         "about_contains": list(person.about_contains) if person.about else None,
         "fulltext_contains": list(person.fulltext_contains),
         "fulltext_excludes": list(person.fulltext_excludes),
         "literal_markup": list(person.literal_markup),
+        # The sections whose field the extractor read from their text: none on a standard page.
+        "fallbacks": [],
     }
+    # A variant page: what the section-text fallback reads replaces the hand-written entries.
+    golden.update(person.fallback or {})
+    return golden
 
 
 def manifest() -> list[dict[str, Any]]:

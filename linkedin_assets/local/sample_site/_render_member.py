@@ -70,8 +70,8 @@ def _pv_role(job: Job, nested: bool) -> str:
         f'<span class="pv-entity__secondary-title separator">{esc(job.kind)}</span></p>'
     )
     location = (
-        f'<h4 class="pv-entity__location t-14 t-black--light">{_pv_label("Location", job.location)}</h4>'
-        if job.location
+        f'<h4 class="pv-entity__location t-14 t-black--light">{_pv_label("Location", job.shown_location)}</h4>'
+        if job.shown_location
         else ""
     )
     desc = (
@@ -222,7 +222,7 @@ def _ad_experience(person: Person) -> str:
     for company, jobs in _groups(person.jobs):
         if len(jobs) == 1:
             job = jobs[0]
-            light = [_dates(job)] + ([job.location] if job.location else [])
+            light = [_dates(job)] + ([job.shown_location] if job.shown_location else [])
             items.append(
                 _ad_item(
                     _ad_lines(job.title, f"{company} · {job.kind}", light)
@@ -231,7 +231,7 @@ def _ad_experience(person: Person) -> str:
             )
             continue
         roles = "".join(
-            f'<li class="pvs-list__paged-list-item">{_ad_lines(job.title, None, [_dates(job)] + ([job.location] if job.location else []))}'
+            f'<li class="pvs-list__paged-list-item">{_ad_lines(job.title, None, [_dates(job)] + ([job.shown_location] if job.shown_location else []))}'
             f"{_ad_desc(job.description)}</li>"
             for job in jobs
         )
@@ -396,14 +396,16 @@ def _hashed(person: Person) -> Callable[[str], str]:
     return h
 
 
-def _ps(lines: list[str], cls: str) -> str:
-    return f'<div class="{cls}">' + "".join(f"<p>{esc(x)}</p>" for x in lines) + "</div>"
+def _ps(lines: list[str], cls: str, tag: str = "p") -> str:
+    return f'<div class="{cls}">' + "".join(f"<{tag}>{esc(x)}</{tag}>" for x in lines) + "</div>"
 
 
 def _hashed_body(person: Person) -> tuple[str, str]:
     h = _hashed(person)
     w = HEADINGS[person.lang]
     lines, desc = h("lines"), h("desc")
+    # The "divs" variant (sample_site._variants): the sections' lines are not `p`s.
+    tag = "div" if person.markup == "divs" else "p"
 
     def section(title: str, content: str, extra: str = "") -> str:
         return (
@@ -413,10 +415,10 @@ def _hashed_body(person: Person) -> tuple[str, str]:
 
     def role(job: Job, with_company: bool) -> str:
         detail = [job.title] + ([f"{job.company} · {job.kind}"] if with_company else [])
-        detail += [_dates(job, " – ")] + ([job.location] if job.location else [])
-        body = _ps(detail, lines)
+        detail += [_dates(job, " – ")] + ([job.shown_location] if job.shown_location else [])
+        body = _ps(detail, lines, tag)
         if job.description:
-            body += _ps(job.description.split("\n"), desc)
+            body += _ps(job.description.split("\n"), desc, tag)
         return body
 
     items = []
@@ -430,20 +432,20 @@ def _hashed_body(person: Person) -> tuple[str, str]:
         sub = "".join(f'<li class="{h("sub")}">{role(job, False)}</li>' for job in jobs)
         items.append(
             f'<li class="{h("item")}">{logo}<div class="{h("detail")}">'
-            f"{_ps([company, f'{jobs[0].kind} · {len(jobs)}'], lines)}<ul>{sub}</ul></div></li>"
+            f"{_ps([company, f'{jobs[0].kind} · {len(jobs)}'], lines, tag)}<ul>{sub}</ul></div></li>"
         )
     schools = "".join(
         f'<li class="{h("item")}"><a class="{h("logo")}" href="#"><div class="{h("logoimg")}" aria-hidden="true">{esc(initials(s.school))}</div></a>'
-        f'<div class="{h("detail")}">{_ps([s.school, ", ".join(x for x in (s.degree, s.field) if x), f"{s.start} – {s.end}"], lines)}</div></li>'
+        f'<div class="{h("detail")}">{_ps([s.school, ", ".join(x for x in (s.degree, s.field) if x), f"{s.start} – {s.end}"], lines, tag)}</div></li>'
         for s in person.schools
     )
     skills = "".join(
-        f'<li class="{h("item")}">{_ps([skill, w["endorsed"].format(2 + len(skill) % 6)], lines)}</li>'
+        f'<li class="{h("item")}">{_ps([skill, w["endorsed"].format(2 + len(skill) % 6)], lines, tag)}</li>'
         for skill in person.skills
     )
     posts = "".join(
         f'<li class="{h("item")}"><a href="{activity_url(p.urn)}"><span class="{h("ctx")}">{esc(person.name)} {w["posted"]} • {esc(p.posted)}</span>'
-        f"{_ps(p.text.split(chr(10)), desc)}</a></li>"
+        f"{_ps(p.text.split(chr(10)), desc, tag)}</a></li>"
         for p in person.posts
         if not p.author
     )
@@ -452,7 +454,7 @@ def _hashed_body(person: Person) -> tuple[str, str]:
         about = section(
             w["about"],
             f'<div class="{h("body")}">'
-            + "".join(f"<p>{esc(x)}</p>" for x in person.about.split("\n"))
+            + "".join(f"<{tag}>{esc(x)}</{tag}>" for x in person.about.split("\n"))
             + f'<button class="{h("more")}">{w["see"]}</button></div>',
         )
     company = ""

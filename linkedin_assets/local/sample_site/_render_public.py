@@ -66,8 +66,8 @@ def _position(job: Job, *, nested: bool) -> str:
         )
     )
     location = (
-        f'<p class="experience-item__location experience-item__meta-item">{esc(job.location)}</p>'
-        if job.location
+        f'<p class="experience-item__location experience-item__meta-item">{esc(job.shown_location)}</p>'
+        if job.shown_location
         else ""
     )
     description = (

@@ -3,12 +3,13 @@ report summarises real runs. moto's in-process mock, fake browser, real temporar
 
 from __future__ import annotations
 
+import boto3
 import dagster as dg
 
 from linkedin_assets.assets.reports.profile_store_audit import profile_store_audit
 from linkedin_assets.assets.reports.upload_metrics_report import upload_metrics
 from tests.assets.fakes import resources, run
-from tests.conftest import BUCKET, TABLE
+from tests.conftest import BUCKET, REGION, TABLE
 
 IDS = ["ada-lovelace", "alan-turing", "gone-person"]
 
@@ -88,7 +89,9 @@ def test_upload_metrics_summarise_the_runs_of_the_window(
     [mat] = result.get_asset_materialization_events()
     metadata = {k: v.value for k, v in mat.materialization.metadata.items()}
     assert metadata["runs"] == 2 and metadata["profiles"] == 5
-    assert metadata["success_rate"] == 0.8  # 2 uploaded + 2 unchanged of 5
+    # 2 uploaded + 2 unchanged of the 4 uploads tried; the missing profile is counted beside.
+    assert (metadata["uploads_tried"], metadata["upload_success_rate"]) == (4, 1.0)
+    assert (metadata["not_found"], metadata["upload_failed"]) == (1, 0)
     assert "not_found" in metadata["top_errors"]
     assert metadata["runs_csv"].startswith(f"s3://{BUCKET}/reports/upload_metrics/")
     body = (
@@ -98,7 +101,8 @@ def test_upload_metrics_summarise_the_runs_of_the_window(
         .decode()
     )
     assert body.splitlines()[0].startswith(
-        "run_id,timestamp,profiles,uploaded,unchanged,failed,blocked,not_found"
+        "run_id,timestamp,profiles,uploads_tried,uploaded,unchanged,stale,upload_failed,"
+        "upload_deferred,upload_success_rate,retried,upload_retry_rate,attempts"
     )
     assert len(body.splitlines()) == 3
 
@@ -109,9 +113,30 @@ def test_each_pipeline_run_records_its_upload_figures(
     run(instance, IDS)
     [record] = instance.fetch_observations(dg.AssetKey("profile_json"), limit=5).records
     figures = {k: v.value for k, v in record.asset_observation.metadata.items()}
-    assert (figures["profiles"], figures["uploaded"], figures["not_found"]) == (3, 2, 1)
+    assert (figures["profiles"], figures["uploads_tried"], figures["uploaded"]) == (3, 2, 2)
+    assert (figures["not_found"], figures["upload_success_rate"]) == (1, 1.0)
     assert (
         figures["attempts"] == 2
         and figures["bytes_uploaded"] > 0
         and figures["p95_upload_s"] >= figures["p50_upload_s"]
     )
+
+
+def test_cloudwatch_gets_the_run_figures_only_when_a_namespace_is_set(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+
+    def ours() -> set[tuple[str, str]]:
+        # moto lists its own AWS/S3 bucket metrics too; those are not ours.
+        return {
+            (m["Namespace"], m["MetricName"])
+            for m in cloudwatch.list_metrics()["Metrics"]
+            if not m["Namespace"].startswith("AWS/")
+        }
+
+    run(instance, IDS)  # UPLOAD_METRICS_CLOUDWATCH_NAMESPACE unset
+    assert ours() == set()  # nothing sent, to any namespace
+    run(instance, ["ada-lovelace"], metrics_namespace="LinkedInAssets/test")
+    assert {name for _, name in ours()} >= {"UploadsTried", "UploadsSucceeded", "UploadedBytes"}
+    assert {namespace for namespace, _ in ours()} == {"LinkedInAssets/test"}

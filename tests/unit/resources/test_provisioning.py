@@ -13,7 +13,11 @@ from botocore.stub import Stubber
 from linkedin_assets.errors import ProvisioningError
 from linkedin_assets.resources.provisioning import (
     CAPTURE_RETENTION_DAYS,
+    EVENTS_NOTIFICATION_ID,
     LIFECYCLE_RULE_ID,
+    PUBLIC_ACCESS_BLOCK,
+    REPORTS_LIFECYCLE_RULE_ID,
+    EventsTarget,
     apply_bucket,
     apply_table,
     bucket_policy,
@@ -206,3 +210,111 @@ def test_another_head_bucket_error_is_not_reported_as_missing() -> None:
         stubber.add_client_error("head_bucket", service_error_code="500", http_status_code=500)
         with pytest.raises(ProvisioningError, match=r"^s3://b: head_bucket failed with 500$"):
             plan_bucket(s3, "b", REGION, **AS_PROVISIONED)
+
+
+def test_reports_lifecycle_is_added_merged_and_checked(aws: dict[str, Any]) -> None:
+    s3 = aws["s3"]
+    drift = plan_bucket(s3, BUCKET, REGION, **AS_PROVISIONED, reports_retention_days=90)
+    assert [(c.setting, c.current) for c in drift] == [("reports lifecycle", "missing")]
+    assert repair(s3, reports_retention_days=90) == ["reports lifecycle"]
+    rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]}
+    assert rules[REPORTS_LIFECYCLE_RULE_ID]["Filter"] == {"Prefix": "reports/"}
+    assert rules[REPORTS_LIFECYCLE_RULE_ID]["Expiration"] == {"Days": 90}
+    assert LIFECYCLE_RULE_ID in rules  # the captures rule is kept beside it
+    assert bucket_drift(s3, reports_retention_days=90) == []
+    # Another retention is drift, repaired in place; not asking leaves the rule alone.
+    assert bucket_drift(s3, reports_retention_days=30) == ["reports lifecycle"]
+    assert repair(s3, reports_retention_days=30) == ["reports lifecycle"]
+    assert bucket_drift(s3, reports_retention_days=30) == []
+    assert bucket_drift(s3) == []
+
+
+QUEUE_ARN = f"arn:aws:sqs:{REGION}:123456789012:profile-events"
+
+
+def test_events_notification_is_added_and_merged_with_others(aws: dict[str, Any]) -> None:
+    s3 = aws["s3"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    theirs_url = sqs.create_queue(QueueName="theirs")["QueueUrl"]
+    sqs.create_queue(QueueName="profile-events")
+    theirs_arn = sqs.get_queue_attributes(QueueUrl=theirs_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    theirs = {
+        "Id": "someone-elses",
+        "QueueArn": theirs_arn,
+        "Events": ["s3:ObjectRemoved:*"],
+    }
+    s3.put_bucket_notification_configuration(
+        Bucket=BUCKET, NotificationConfiguration={"QueueConfigurations": [theirs]}
+    )
+    events = EventsTarget(QUEUE_ARN, "profiles/")
+    assert bucket_drift(s3, events=events) == ["object-created events"]
+    assert repair(s3, events=events) == ["object-created events"]
+    queues = {
+        q["Id"]: q
+        for q in s3.get_bucket_notification_configuration(Bucket=BUCKET)["QueueConfigurations"]
+    }
+    assert set(queues) == {"someone-elses", EVENTS_NOTIFICATION_ID}
+    assert queues["someone-elses"]["QueueArn"] == theirs_arn
+    ours = queues[EVENTS_NOTIFICATION_ID]
+    assert ours["QueueArn"] == QUEUE_ARN and ours["Events"] == ["s3:ObjectCreated:*"]
+    rules = {r["Name"].lower(): r["Value"] for r in ours["Filter"]["Key"]["FilterRules"]}
+    assert rules == {"prefix": "profiles/", "suffix": ".json"}
+    assert bucket_drift(s3, events=events) == []
+    # Another prefix is drift, and the repair replaces ours only.
+    moved = EventsTarget(QUEUE_ARN, "docs/")
+    assert bucket_drift(s3, events=moved) == ["object-created events"]
+    assert repair(s3, events=moved) == ["object-created events"]
+    ids = [
+        q["Id"]
+        for q in s3.get_bucket_notification_configuration(Bucket=BUCKET)["QueueConfigurations"]
+    ]
+    assert sorted(ids) == sorted(["someone-elses", EVENTS_NOTIFICATION_ID])
+
+
+def test_a_new_bucket_gets_its_events_and_reports_rule(aws: dict[str, Any]) -> None:
+    s3 = aws["s3"]
+    events = EventsTarget(QUEUE_ARN, "profiles/")
+    created = apply_bucket(
+        s3, "fresh-bucket", REGION, **AS_PROVISIONED, reports_retention_days=90, events=events
+    )
+    assert [c.setting for c in created] == ["bucket"]
+    drift = plan_bucket(
+        s3, "fresh-bucket", REGION, **AS_PROVISIONED, reports_retention_days=90, events=events
+    )
+    assert drift == []
+
+
+@pytest.mark.parametrize(
+    ("operation", "action"),
+    [
+        ("get_bucket_encryption", "s3:GetEncryptionConfiguration"),
+        ("get_bucket_policy", "s3:GetBucketPolicy"),
+    ],
+)
+def test_a_403_on_a_bucket_read_names_the_iam_action(operation: str, action: str) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    with Stubber(s3) as stubber:
+        stubber.add_response("head_bucket", {})
+        if operation == "get_bucket_policy":
+            stubber.add_response(
+                "get_bucket_encryption",
+                {
+                    "ServerSideEncryptionConfiguration": {
+                        "Rules": [
+                            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                        ]
+                    }
+                },
+            )
+            stubber.add_response(
+                "get_public_access_block",
+                {"PublicAccessBlockConfiguration": dict(PUBLIC_ACCESS_BLOCK)},
+            )
+        stubber.add_client_error(operation, service_error_code="AccessDenied", http_status_code=403)
+        with pytest.raises(ProvisioningError) as raised:
+            plan_bucket(
+                s3, "theirs", REGION, **{**AS_PROVISIONED, "policy": bucket_policy("theirs")}
+            )
+    assert str(raised.value) == f"s3://theirs: access denied (need {action} on arn:aws:s3:::theirs)"

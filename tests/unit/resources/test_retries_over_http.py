@@ -4,6 +4,7 @@ whether it is transient and what it cost, with no credential in it."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +24,8 @@ SECRET = "wJalrXUtnFEMI-do-not-print-me"
 
 
 class FaultyS3(BaseHTTPRequestHandler):
-    """HEAD: 404. PUT: the scripted answers in order, then 200."""
+    """HEAD: 404. PUT: the scripted answers in order (status -1: no answer, the connection
+    dropped), then 200."""
 
     script: list[tuple[int, bytes]] = []
     puts = 0
@@ -40,6 +42,10 @@ class FaultyS3(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         type(self).puts += 1
         status, body = self.script.pop(0) if self.script else (200, b"")
+        if status < 0:  # drop the connection without an answer
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.send_response(status)
         if status == 200:
             self.send_header("ETag", '"abc"')
@@ -112,3 +118,20 @@ def test_giving_up_after_max_attempts_says_so(endpoint: str) -> None:
     assert log.failures == {"SlowDown": 5}
     # Worth another try later: the pipeline retries the profile, then defers it.
     assert raised.value.transient and raised.value.attempts == 5 and raised.value.duration_s > 0
+
+
+def test_a_reset_on_every_attempt_counts_every_attempt(endpoint: str) -> None:
+    """A connection error carries no response, so no RetryAttempts: the attempts are still the
+    ones botocore made, not 1."""
+    FaultyS3.script = [(-1, b"")] * 5
+    log = RequestStats()
+    with pytest.raises(UploadFailed) as raised:
+        store(endpoint, log).put("b", "k", b"x", content_type="text/plain", metadata={})
+    assert FaultyS3.puts == 5
+    assert raised.value.transient and raised.value.attempts == 5
+    assert "after 5 attempt(s)" in str(raised.value)
+    # The next call on the same thread starts its count again.
+    FaultyS3.script = [(403, DENIED)]
+    with pytest.raises(UploadFailed) as again:
+        store(endpoint, log).put("b", "k", b"x", content_type="text/plain", metadata={})
+    assert again.value.attempts == 1

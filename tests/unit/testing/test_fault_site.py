@@ -188,11 +188,12 @@ def test_crashed_tab_is_reported_and_the_context_carries_on(fault_site: FaultSit
     # The crash takes 4-12 s (the renderer must fill V8's heap first): more than TIMEOUT_S.
     with open_browser(chromium_executable=CHROMIUM, timeout_s=30, policy=LOCAL) as patient:
         started = time.monotonic()
-        with pytest.raises(CaptureError, match="Page crashed") as caught:
+        with pytest.raises(CaptureError, match="(?i)page crashed") as caught:
             patient.capture_profile(FAULT_CRASHES_TAB, fault_site.base_url)
         assert time.monotonic() - started < 30
         assert isinstance(caught.value.__cause__, PlaywrightError)
-        assert caught.value.reason == "Page.goto: Page crashed"
+        # The crash comes while the page loads, after its answer arrived (wait_until="commit").
+        assert "page crashed" in caught.value.reason.lower()
         capture = patient.capture_profile(NORMAL.profile_id, fault_site.base_url)
     assert extract_profile(capture.profile.html)["name"] == NORMAL.expected["name"]
     assert fault_site.stats()["faults"] == {FAULT_CRASHES_TAB: 1}
