@@ -7,8 +7,10 @@
     ├── InvalidDocument (also ValueError)    internal_error     a document that breaks the schema
     ├── ProfileInUse                         internal_error     forget refused: a run covers it
     ├── CaptureError                         capture_failed     the browser could not capture it
-    │   ├── ProfileNotFound                  not_found          404 / "Profile Not Found"
-    │   ├── ProfileBlocked                   blocked            auth wall, login page, HTTP 999/429
+    │   ├── ProfileNotFound                  not_found ‡        404 / "Profile Not Found"
+    │   ├── ProfileBlocked                   blocked            refused, off the site, no profile
+    │   │   ├── AuthWall                     blocked ‡          sign-in wall, seen anonymously
+    │   │   ├── SessionExpired               session_expired *  sign-in wall, seen signed in
     │   │   └── RateLimited                  rate_limited *     the site says we go too fast
     │   └── NotVisited                       deferred *         the run stopped visiting the site
     ├── ExtractionError                      extraction_failed  stored HTML missing or no profile
@@ -20,13 +22,18 @@
         └── InboxFileChanged †               storage_failed     an inbox file changed as we read
 
     * ``defers``: the profile waits for a later run instead of failing.
+    ‡ ``records`` (``not_found``, ``auth_wall``): the site's answer is data about the profile (it
+      is gone, or hidden from logged-out viewers): recorded in the index item and the partition's
+      observation, not a failure.
     † defined beside the inbox source (``resources/inbox_source.py``), the one place that raises
       and handles them (the intake tick skips the file).
 
 ``kind`` is the failure kind a profile records when the error ends its stages
 (docs/architecture.md, "Failure kinds"); ``defers`` says the profile is deferred to a later run
-rather than failed: not the profile's fault. A ``StorageError`` with ``transient`` set may succeed
-later: the pipeline retries the profile, then defers it as ``storage_unavailable``. The errors
+rather than failed: not the profile's fault; ``records`` says the error is the site's answer
+about the profile, which the pipeline records instead of failing it. A ``StorageError`` with
+``transient`` set may succeed later: the pipeline retries the profile, then defers it as
+``storage_unavailable``. The errors
 above ``CaptureError`` say nothing about one profile's page (bad input or settings, a document our
 own extractor built wrong, a refused forget): should one end a profile's stages it is a bug, so
 it is ``internal_error`` (its traceback is logged), as any exception not ours; ``kind_of`` and
@@ -47,6 +54,8 @@ class LinkedInAssetsError(Exception):
 
     kind: str = INTERNAL_ERROR
     defers: bool = False
+    # The outcome recorded instead of a failure (``records_outcome``), if the error is one.
+    records: str | None = None
 
 
 class InvalidProfileUrl(LinkedInAssetsError, ValueError):
@@ -90,12 +99,29 @@ class ProfileNotFound(CaptureError):
     """The site answered 404 or showed its "Profile Not Found" page."""
 
     kind = "not_found"
+    records = "not_found"
 
 
 class ProfileBlocked(CaptureError):
     """The site put up an auth wall, a login or checkpoint page, or refused the request."""
 
     kind = "blocked"
+
+
+class AuthWall(ProfileBlocked):
+    """The site asks to sign in (auth wall, login page or form) instead of showing the profile,
+    to a browser without a session: the member shows the profile to signed-in members only."""
+
+    records = "auth_wall"
+
+
+class SessionExpired(ProfileBlocked):
+    """An auth wall although the browser is signed in (``LINKEDIN_STORAGE_STATE``): the session
+    has expired or was revoked. The operator's problem, not the profile's: the run stops visiting
+    the site, defers the rest and fails once, saying what to renew."""
+
+    kind = "session_expired"
+    defers = True
 
 
 class RateLimited(ProfileBlocked):
@@ -161,3 +187,9 @@ def kind_of(exc: BaseException) -> str:
 def defers_profile(exc: BaseException) -> bool:
     """Whether ``exc`` defers the profile to a later run instead of failing it."""
     return isinstance(exc, LinkedInAssetsError) and exc.defers
+
+
+def records_outcome(exc: BaseException) -> str | None:
+    """The outcome recorded for ``exc`` (``not_found``, ``auth_wall``) when it is the site's
+    answer about the profile rather than a failure; else ``None``."""
+    return exc.records if isinstance(exc, LinkedInAssetsError) else None

@@ -90,6 +90,8 @@ SETTINGS: Final[Mapping[str, Rule]] = {
     "UPLOAD_METRICS_CLOUDWATCH_NAMESPACE": MetricNamespace(),
     "S3_PROFILE_EVENTS_QUEUE_ARN": SqsQueueArn(),
     "REPORTS_RETENTION_DAYS": IntRange(1, 36_500),
+    "PROFILE_NOT_FOUND_RETRY_DAYS": IntRange(1, 3650),
+    "PROFILE_AUTH_WALL_RETRY_DAYS": IntRange(1, 3650),
 }
 
 

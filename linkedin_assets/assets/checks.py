@@ -51,6 +51,17 @@ class CheckOutcome:
         )
 
 
+def nothing_to_check(profile_id: str, why: str) -> CheckOutcome:
+    """The result for a profile this run wrote nothing for, and no run ever did: no object can be
+    wrong. Without a result, Dagster keeps the partition's check *planned*, and shows that (as
+    skipped, or as failed when the run failed) as the check's latest execution."""
+    return CheckOutcome(
+        True,
+        f"nothing stored for {profile_id}, so nothing to check: {why}",
+        {"checked": False, "why": why},
+    )
+
+
 def check_spec(
     name: str, asset: dg.AssetSpec, description: str, blocking: bool = False
 ) -> dg.AssetCheckSpec:

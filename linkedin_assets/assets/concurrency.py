@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from linkedin_assets.core.profile_ids import profile_url
-from linkedin_assets.errors import NotVisited, RateLimited
+from linkedin_assets.errors import NotVisited, RateLimited, SessionExpired
 from linkedin_assets.resources.browser import ProfileBrowser, ProfileCapture
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_BLOCK_PAUSE_S = 600.0
+SESSION_EXPIRED = "the signed-in session (LINKEDIN_STORAGE_STATE) has expired"
 
 
 class EventRelay:
@@ -281,12 +282,15 @@ class StorageGate:
 
 
 class BlockBackoff:
-    """Backs off when the site rate-limits, and stops visiting it after ``limit`` in a row.
+    """Backs off when the site rate-limits, and stops visiting it after ``limit`` in a row, or at
+    once when the signed-in session has expired (``stop``).
 
     Shared by the run's workers: a rate-limited profile makes every worker wait out the pause
     before its next visit (doubling, with jitter so parallel runs spread out). A rate-limited
     profile is deferred, not failed: its page said nothing about the profile.
     """
+
+    RATE_LIMITED = "the site was rate limiting this run"
 
     def __init__(
         self,
@@ -300,6 +304,8 @@ class BlockBackoff:
         self.log = log
         self.in_a_row = 0
         self.stopped = False
+        # Why the run stopped visiting, for the profiles it then does not visit.
+        self.stopped_because = self.RATE_LIMITED
         self._resume_at = 0.0
         self._lock = threading.Lock()
         self._sleep = sleep
@@ -317,6 +323,17 @@ class BlockBackoff:
             self._sleep(owed)
         return False
 
+    def stop(self, because: str) -> None:
+        """No more visits in this run, whatever the site would answer."""
+        with self._lock:
+            if not self.stopped:
+                self.stopped_because = because
+                self.log.warning(
+                    f"no more visits in this run: {because}; the remaining profiles are left "
+                    "for a later run"
+                )
+            self.stopped = True
+
     def after(self, rate_limited: bool) -> None:
         """Record a visit's result."""
         with self._lock:
@@ -326,6 +343,7 @@ class BlockBackoff:
             self.in_a_row += 1
             if self.in_a_row >= self.limit:
                 if not self.stopped:
+                    self.stopped_because = self.RATE_LIMITED
                     self.log.warning(
                         f"the site rate-limited {self.in_a_row} profiles in a row: no more visits "
                         "in this run; the remaining profiles are left for a later run"
@@ -360,12 +378,16 @@ class PoliteBrowser:
                 raise NotVisited(
                     profile_id,
                     profile_url(profile_id, base_url),
-                    "not visited: the site was rate limiting this run",
+                    f"not visited: {self._backoff.stopped_because}",
                 )
             try:
                 capture = self._browser.capture_profile(profile_id, base_url)
             except RateLimited:
                 self._backoff.after(rate_limited=True)
+                raise
+            except SessionExpired:
+                # Every later visit would meet the same wall: stop, and defer the rest.
+                self._backoff.stop(SESSION_EXPIRED)
                 raise
             except Exception:
                 self._backoff.after(rate_limited=False)

@@ -20,7 +20,7 @@ from typing import Any
 
 import dagster as dg
 
-from linkedin_assets.assets.checks import latest_materialization
+from linkedin_assets.assets.checks import latest_materialization, nothing_to_check
 from linkedin_assets.assets.concurrency import (
     BlockBackoff,
     EventRelay,
@@ -42,6 +42,7 @@ from linkedin_assets.assets.profile_run import (
 from linkedin_assets.assets.reporting import (
     Progress,
     failure_message,
+    session_expired,
     storage_figures,
     storage_line,
     summarise,
@@ -63,6 +64,10 @@ from linkedin_assets.resources.configured import (
 __all__ = ["ALL_ASSETS", "CHECK_SPECS", "INDEX", "JSON", "SCREENSHOTS", "TEXT"]
 
 CAPTURE_POOL = "linkedin_browser"
+UNAVAILABLE_WHY = {
+    "not_found": "the site says this profile does not exist",
+    "auth_wall": "the member shows this profile to signed-in members only",
+}
 # Runs this small log a line per profile (the demo, a manual re-run); larger ones log progress.
 DETAILED_LOG_MAX_PROFILES = 20
 
@@ -72,6 +77,51 @@ def deferral(pid: str, outcome: ProfileOutcome) -> dg.AssetObservation:
     return dg.AssetObservation(
         asset_key=SCREENSHOTS, partition=pid, metadata={"deferred": outcome.error or ""}
     )
+
+
+def unavailable(pid: str, outcome: ProfileOutcome, table: str) -> dg.AssetObservation:
+    """Recorded per partition: why the profile is missing, which is data, not a failure."""
+    what = UNAVAILABLE_WHY.get(outcome.recorded or "", outcome.recorded or "")
+    return dg.AssetObservation(
+        asset_key=SCREENSHOTS,
+        partition=pid,
+        description=f"Not captured: {what} ({outcome.error}). Recorded in the index; the "
+        "refresh schedule tries again after a while.",
+        metadata={
+            "unavailable": outcome.recorded or "",
+            "reason": outcome.error or "",
+            "index_table": table,
+        },
+    )
+
+
+def unchecked(
+    instance: dg.DagsterInstance,
+    outcomes: list[ProfileOutcome],
+    checks: frozenset[dg.AssetCheckKey],
+) -> Iterator[dg.AssetCheckEvaluation]:
+    """A result for each selected check of each profile recorded or deferred before its check,
+    whose asset was never materialized: there is nothing stored to check. So every partition of
+    the run ends with an evaluation, and the check's latest execution in the UI is one
+    (docs/checks.md). One that was materialized before keeps its last real evaluation."""
+    unreached = [o for o in outcomes if o.recorded is not None or o.deferred]
+    for spec in CHECK_SPECS if unreached else ():
+        if spec.key not in checks:
+            continue
+        stored: set[str] | None = None
+        for outcome in unreached:
+            if any(done.key == spec.key for done, _ in outcome.check_results):
+                continue
+            if stored is None:  # one query per asset, only when needed
+                stored = instance.get_materialized_partitions(spec.asset_key)
+            if outcome.profile_id in stored:
+                continue
+            why = (
+                f"{outcome.recorded} ({UNAVAILABLE_WHY.get(outcome.recorded, '')})"
+                if outcome.recorded
+                else f"deferred: {outcome.error}"
+            )
+            yield nothing_to_check(outcome.profile_id, why).evaluation(spec, outcome.profile_id)
 
 
 def run_storage_figures(run: RunContext) -> dict[str, int]:
@@ -172,12 +222,18 @@ def profile_pipeline(
             elif outcome.deferred:
                 context.log_event(deferral(pid, outcome))
                 context.log.warning(f"[{n}/{total}] {pid}: deferred: {outcome.error}")
+            elif outcome.recorded:
+                context.log_event(unavailable(pid, outcome, profile_index_store.table))
+                context.log.info(
+                    f"[{n}/{total}] {pid}: recorded as {outcome.recorded}: {outcome.error}"
+                )
             else:
                 context.log.error(
                     f"[{n}/{total}] {pid}: {outcome.failed_stage} failed "
                     f"({outcome.error_kind}): {outcome.error}"
                 )
         progress.log(final=True)
+    yield from unchecked(context.instance, outcomes, checks)
     summary = {**summarise(outcomes), **run_storage_figures(run)}
     log.info(f"summary: {summary}")
     if JSON in selected:
@@ -192,7 +248,7 @@ def profile_pipeline(
         )
         # With UPLOAD_METRICS_CLOUDWATCH_NAMESPACE set, the same figures go to CloudWatch.
         send_to_cloudwatch(profile_storage.metrics_publisher(), uploads, metrics, context.log)
-    if summary["failed"]:
+    if summary["failed"] or session_expired(outcomes):
         raise dg.Failure(
             description=failure_message(outcomes),
             metadata={

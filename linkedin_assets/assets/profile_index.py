@@ -55,6 +55,19 @@ def record_published(
     return {"profile_id": document["profile_id"], "text_s3_key": put.key, "text_sha256": put.sha256}
 
 
+def record_unavailable(run: RunContext, work: ProfileWork) -> None:
+    """The site would not show the profile (404, or an auth wall to a browser without a session):
+    a tombstone in its index item, with why and when. Nothing stored earlier is touched."""
+    exc = work.unavailable
+    assert exc is not None and exc.records is not None
+    run.index.update(
+        work.profile_id,
+        index_items.unavailable(
+            url=exc.url, kind=exc.records, reason=exc.reason, now=utc_timestamp()
+        ),
+    )
+
+
 CONSISTENT_CHECK = check_spec(
     "index_consistent",
     SPEC,

@@ -16,11 +16,13 @@ from linkedin_assets.assets.concurrency import Requeue, retry_pause_s
 from linkedin_assets.assets.work import ProfileOutcome, ProfileWork, RunContext, Stage
 from linkedin_assets.errors import (
     INTERNAL_ERROR,
+    CaptureError,
     CheckFailed,
     LinkedInAssetsError,
     StorageError,
     defers_profile,
     kind_of,
+    records_outcome,
 )
 
 # In lineage order: each stage may read what the ones before it produced.
@@ -78,8 +80,18 @@ def run_stages(run: RunContext, work: ProfileWork) -> None:
                     f"{check} failed, so {key.to_user_string()} is not written: {why}"
                 )
             if stage.browse is not None and "browse" not in work.done:
-                stage.browse(run, work)
+                try:
+                    stage.browse(run, work)
+                except CaptureError as exc:
+                    if records_outcome(exc) is None:
+                        raise
+                    work.unavailable = exc
                 work.done.add("browse")
+            if work.unavailable is not None:
+                # The site's answer is data: the index records it, and nothing else is written.
+                _gated(profile_index.record_unavailable, run, work)
+                _recorded(work.outcome, work.unavailable, stage.spec.key)
+                return
             meta = _gated(stage.materialize, run, work)
             _done(run, work.outcome, key, work.profile_id, meta)
         spec = stage.check_spec
@@ -119,6 +131,13 @@ def failed_stage(outcome: ProfileOutcome, selected: frozenset[dg.AssetKey]) -> s
         if key in selected and key.to_user_string() not in outcome.completed:
             return key.to_user_string()
     return INDEX.to_user_string()
+
+
+def _recorded(outcome: ProfileOutcome, exc: CaptureError, key: dg.AssetKey) -> None:
+    outcome.recorded = records_outcome(exc)
+    outcome.failed_stage = key.to_user_string()
+    outcome.error_kind = kind_of(exc)
+    outcome.error = str(exc)
 
 
 def _failed(run: RunContext, work: ProfileWork, exc: BaseException) -> None:

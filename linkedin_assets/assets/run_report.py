@@ -14,6 +14,8 @@ class ProfileRow:
     materialized: dict[str, dict[str, Any]] = field(default_factory=dict)
     failure: dict[str, Any] | None = None
     deferred: str | None = None  # why the profile was left for a later run
+    # The site's answer recorded instead of a capture: {"unavailable": kind, "reason": ...}.
+    unavailable: dict[str, Any] | None = None
     checks: dict[str, tuple[bool, str]] = field(default_factory=dict)  # name -> (passed, why)
 
     @property
@@ -42,8 +44,13 @@ def run_rows(instance: dg.DagsterInstance, run_id: str, profile_ids: list[str]) 
                 }
         elif event.event_type == dg.DagsterEventType.ASSET_OBSERVATION:
             observation = event.asset_observation_data.asset_observation
-            if observation.partition in rows and "deferred" in observation.metadata:
-                rows[observation.partition].deferred = str(observation.metadata["deferred"].value)
+            if observation.partition not in rows:
+                continue
+            meta = observation.metadata
+            if "deferred" in meta:
+                rows[observation.partition].deferred = str(meta["deferred"].value)
+            elif "unavailable" in meta:
+                rows[observation.partition].unavailable = {k: v.value for k, v in meta.items()}
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if evaluation.partition in rows:

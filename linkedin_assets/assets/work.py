@@ -19,7 +19,7 @@ import dagster as dg
 
 from linkedin_assets.assets.checks import CheckOutcome
 from linkedin_assets.assets.upload_metrics import ProfileUpload
-from linkedin_assets.errors import StorageError
+from linkedin_assets.errors import CaptureError, StorageError
 from linkedin_assets.resources.aws import ProfileRequests, RequestStats, StorageRetry
 from linkedin_assets.resources.browser import ProfileBrowser, ProfileCapture
 from linkedin_assets.resources.configured import ProfileStorage
@@ -40,6 +40,9 @@ class ProfileOutcome:
     # Rate-limited, not visited after the site started rate limiting, or storage still failing
     # after its rounds: not a bad profile, just one for a later run.
     deferred: bool = False
+    # The site's answer about the profile, recorded as data rather than failed: "not_found" (404)
+    # or "auth_wall" (shown to signed-in members only). ``error_kind`` and ``error`` say more.
+    recorded: str | None = None
     completed: list[str] = field(default_factory=list)
     failed_stage: str | None = None
     error_kind: str | None = None
@@ -91,11 +94,11 @@ class ProfileOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.failed_stage is None and not self.deferred
+        return self.failed_stage is None and not self.deferred and self.recorded is None
 
     @property
     def failed(self) -> bool:
-        return self.failed_stage is not None and not self.deferred
+        return self.failed_stage is not None and not self.deferred and self.recorded is None
 
 
 @dataclass
@@ -147,6 +150,9 @@ class ProfileWork:
     published: Published | None = None
     # The blocking check that failed, if any: the layers after it are not written.
     blocked_by: tuple[str, str] | None = None
+    # The site's answer about the profile, when it is data (errors.records_outcome): the capture
+    # that raised it, kept across storage rounds until the index records it.
+    unavailable: CaptureError | None = None
     requests: ProfileRequests = field(default_factory=ProfileRequests)
     rounds: int = 1
     first_failure_at: float | None = None

@@ -2,7 +2,9 @@
 
 Missing, failed, ``text_upload_failed`` and stale profiles (``refresh_max_age_days``) are chosen
 by ``refresh.select_for_refresh``, capped per tick oldest first, and launched as runs over
-contiguous partition ranges of at most ``batch_size`` profiles.
+contiguous partition ranges of at most ``batch_size`` profiles. A profile whose index item holds a
+tombstone (the site said 404, or showed an auth wall to the anonymous browser) waits
+``not_found_retry_days`` or ``auth_wall_retry_days`` after it was seen.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -39,6 +41,8 @@ def profile_states(
             status=STATUS_NAMES.get(statuses.get(pid), "missing"),
             refreshed_at=index_items.get(pid, {}).get("updated_at"),
             upload_failed=bool(index_items.get(pid, {}).get("text_upload_failed")),
+            unavailable=index_items.get(pid, {}).get("unavailable"),
+            unavailable_seen_at=index_items.get(pid, {}).get("unavailable_seen_at"),
         )
         for pid in order
     ]
@@ -51,7 +55,8 @@ def build_refresh_schedule(environ: dict[str, str], env: str) -> dg.ScheduleDefi
         cron_schedule=setting("PROFILE_REFRESH_CRON", environ) or DEFAULT_CRON,
         execution_timezone="UTC",
         default_status=schedule_status(environ, env),
-        description="Re-captures missing, failed and stale profiles in batched runs, oldest first.",
+        description="Re-captures missing, failed and stale profiles in batched runs, oldest first; "
+        "a profile the site said was gone or walled waits its retry days.",
     )
     def profile_refresh_schedule(
         context: dg.ScheduleEvaluationContext,
@@ -60,13 +65,18 @@ def build_refresh_schedule(environ: dict[str, str], env: str) -> dg.ScheduleDefi
     ) -> list[dg.RunRequest] | dg.SkipReason:
         order = list(context.instance.get_dynamic_partitions(profile_partitions.name))
         index = profile_index_store.open()
-        items = {i["profile_id"]: i for i in index.scan(["updated_at", "text_upload_failed"])}
+        attributes = ["updated_at", "text_upload_failed", "unavailable", "unavailable_seen_at"]
+        items = {i["profile_id"]: i for i in index.scan(attributes)}
         now = context.scheduled_execution_time or datetime.now(UTC)
         chosen, waiting = select_for_refresh(
             profile_states(context.instance, order, items),
             now=now,
             max_age=timedelta(days=automation.refresh_max_age_days),
             cap=automation.refresh_max_profiles_per_tick,
+            retry_after={
+                "not_found": timedelta(days=automation.not_found_retry_days),
+                "auth_wall": timedelta(days=automation.auth_wall_retry_days),
+            },
         )
         if not chosen:
             return dg.SkipReason(f"all {len(order)} profiles are fresh")

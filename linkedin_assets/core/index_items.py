@@ -7,6 +7,12 @@ Table key: partition key ``profile_id`` (string), no sort key. Item attributes:
     screenshot_profile_key, screenshot_activity_key
     text_s3_key, text_s3_url, text_uploaded_at, text_sha256
     text_upload_failed (bool), text_upload_error (present only while failed)
+    unavailable, unavailable_reason, unavailable_seen_at (present only while the site says so)
+
+``unavailable`` is a tombstone: the site's last answer about a profile it would not show
+(``not_found``: 404 or "Profile Not Found"; ``auth_wall``: shown to signed-in members only),
+with why and when it was seen. The refresh schedule leaves such a profile alone for a while
+(``core/refresh.py``); a later capture that succeeds removes it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 DEFAULT_STATUS = "unknown"
+UNAVAILABLE_KINDS = ("not_found", "auth_wall")
+TOMBSTONE = ("unavailable", "unavailable_reason", "unavailable_seen_at")
 MAX_ERROR_LENGTH = 1000
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -111,7 +119,7 @@ def upload_success(
             "updated_at": now,
         },
         if_absent={"registered_at": now, "status": DEFAULT_STATUS},
-        remove=("text_upload_error",),
+        remove=("text_upload_error", *TOMBSTONE),
     )
 
 
@@ -125,6 +133,23 @@ def upload_failure(
             **{f"screenshot_{page}_key": key for page, key in screenshot_keys.items()},
             "text_upload_failed": True,
             "text_upload_error": error[:MAX_ERROR_LENGTH],
+            "updated_at": now,
+        },
+        if_absent={"registered_at": now, "status": DEFAULT_STATUS},
+    )
+
+
+def unavailable(*, url: str, kind: str, reason: str, now: str) -> ItemUpdate:
+    """The site would not show the profile (``kind`` of ``UNAVAILABLE_KINDS``): a tombstone with
+    why and when. What an earlier capture stored stays, and the item's pointers with it."""
+    if kind not in UNAVAILABLE_KINDS:
+        raise ValueError(f"unavailable kind {kind!r} is not one of {', '.join(UNAVAILABLE_KINDS)}")
+    return ItemUpdate(
+        set={
+            "url": url,
+            "unavailable": kind,
+            "unavailable_reason": reason[:MAX_ERROR_LENGTH],
+            "unavailable_seen_at": now,
             "updated_at": now,
         },
         if_absent={"registered_at": now, "status": DEFAULT_STATUS},

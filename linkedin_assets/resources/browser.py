@@ -46,11 +46,13 @@ from linkedin_assets.core.extraction import classify_page
 from linkedin_assets.core.host_policy import HostPolicy, origin_of, refusal, resolver_rules
 from linkedin_assets.core.profile_ids import profile_url
 from linkedin_assets.errors import (
+    AuthWall,
     CaptureError,
     ConfigurationError,
     ProfileBlocked,
     ProfileNotFound,
     RateLimited,
+    SessionExpired,
 )
 
 MAX_PAGE_BYTES = 8_000_000
@@ -92,6 +94,7 @@ CHROMIUM_ARGS = (
 )
 VERDICT_ERRORS: dict[str, type[CaptureError]] = {
     "not_found": ProfileNotFound,
+    "auth_wall": AuthWall,
     "blocked": ProfileBlocked,
     "rate_limited": RateLimited,
 }
@@ -215,6 +218,10 @@ class ChromiumSession:
         self._closing: set[Page] = set()
         self.popups_closed = 0
         self.unattributed_refusals = 0
+        # Whether the context carries a signed-in session (LINKEDIN_STORAGE_STATE): an auth wall
+        # then means the session expired (SessionExpired), else the member hides the profile
+        # from logged-out viewers (AuthWall).
+        self.signed_in = False
 
     async def guard(self) -> None:
         """Put the boundary on the context: every request and WebSocket, and every new page."""
@@ -451,6 +458,9 @@ class ChromiumSession:
         except PlaywrightError as exc:
             raise CaptureError(profile_id, url, _short(exc)) from exc
         verdict = classify_page(profile.status, profile.final_url, profile.html)
+        if verdict.kind == "auth_wall" and self.signed_in:
+            # Signed in, the wall says the session no longer works, not anything of the profile.
+            raise SessionExpired(profile_id, url, verdict.reason)
         if verdict.kind != "profile":
             raise VERDICT_ERRORS[verdict.kind](profile_id, url, verdict.reason)
         activity, note = await self._capture_activity(profile_id, base_url)
@@ -563,6 +573,7 @@ def open_browser(
                 max_screenshot_pixels=max_screenshot_pixels,
                 max_screenshot_bytes=max_screenshot_bytes,
             )
+            session.signed_in = bool(storage_state_path)
             call(session.guard())
             yield session
         finally:

@@ -305,6 +305,16 @@ class AutomationSettings(dg.ConfigurableResource):
     refresh_max_profiles_per_tick: int = Field(
         default=2_000, description="At most this many profiles per schedule tick, oldest first."
     )
+    not_found_retry_days: int = Field(
+        default=30,
+        description="A profile the site said does not exist (404) is tried again after this "
+        "many days (PROFILE_NOT_FOUND_RETRY_DAYS).",
+    )
+    auth_wall_retry_days: int = Field(
+        default=7,
+        description="A profile behind an auth wall for the anonymous browser is tried again "
+        "after this many days (PROFILE_AUTH_WALL_RETRY_DAYS).",
+    )
 
     def open_inbox(self) -> InboxSource | None:
         if not self.inbox:

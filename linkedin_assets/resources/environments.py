@@ -258,5 +258,7 @@ def resources_of(environment: Environment, environ: Mapping[str, str]) -> dict[s
             stable_after_s=v.fraction("PROFILE_INTAKE_STABLE_AFTER_S", 60.0),
             refresh_max_age_days=v.number("PROFILE_REFRESH_MAX_AGE_DAYS", 30),
             refresh_max_profiles_per_tick=v.number("PROFILE_REFRESH_MAX_PROFILES_PER_TICK", 2_000),
+            not_found_retry_days=v.number("PROFILE_NOT_FOUND_RETRY_DAYS", 30),
+            auth_wall_retry_days=v.number("PROFILE_AUTH_WALL_RETRY_DAYS", 7),
         ),
     }

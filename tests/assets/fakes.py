@@ -16,7 +16,7 @@ from linkedin_assets.assets.pipeline import (
     profile_pipeline_job,
 )
 from linkedin_assets.core.profile_ids import profile_url
-from linkedin_assets.errors import ProfileBlocked, ProfileNotFound
+from linkedin_assets.errors import AuthWall, ProfileBlocked, ProfileNotFound, SessionExpired
 from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import (
@@ -45,7 +45,11 @@ PEOPLE = {
 }
 FAILURES: dict[str, type[Exception]] = {
     "gone-person": ProfileNotFound,
-    "walled-person": ProfileBlocked,
+    # An auth wall to the anonymous browser: the member shows the profile to members only.
+    "walled-person": AuthWall,
+    # An auth wall although signed in: what the real browser raises with LINKEDIN_STORAGE_STATE.
+    "expired-session": SessionExpired,
+    "off-site-person": ProfileBlocked,
 }
 
 

@@ -10,40 +10,141 @@ import time
 import dagster as dg
 
 from linkedin_assets.assets.partitions import profile_partitions
-from linkedin_assets.assets.pipeline import ALL_ASSETS, profile_pipeline
+from linkedin_assets.assets.pipeline import ALL_ASSETS, CHECK_SPECS, profile_pipeline
 from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.errors import RateLimited
 from tests.assets.fakes import CALLS, resources, run
 from tests.conftest import BUCKET, TABLE
 
 
+def item_of(aws: dict, pid: str) -> dict:
+    return aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": pid}}).get("Item", {})
+
+
 def test_one_run_materializes_every_partition_and_fails_only_the_bad_ones(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
-    ids = ["ada-lovelace", "gone-person", "alan-turing", "walled-person"]
+    ids = ["ada-lovelace", "off-site-person", "alan-turing"]
     result = run(instance, ids)
-    assert not result.success  # some partitions failed, so the run says so
+    assert not result.success  # a partition failed, so the run says so
     rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
     for pid in ("ada-lovelace", "alan-turing"):
         assert set(rows[pid].materialized) == {k.to_user_string() for k in ALL_ASSETS}
         assert rows[pid].failure is None
-    assert (
-        rows["gone-person"].materialized == {}
-        and rows["gone-person"].failure["kind"] == "not_found"
-    )
-    assert rows["walled-person"].failure["kind"] == "blocked"
+    bad = rows["off-site-person"]
+    assert bad.materialized == {} and bad.failure["kind"] == "blocked" and bad.unavailable is None
     # Nothing downstream is written for a profile that could not be captured.
     listed = aws["s3"].list_objects_v2(Bucket=BUCKET)["Contents"]
-    assert not [
-        o["Key"] for o in listed if "gone-person" in o["Key"] or "walled-person" in o["Key"]
-    ]
-    # Dagster's own partition status: two materialized, two failed, for the last asset.
+    assert not [o["Key"] for o in listed if "off-site-person" in o["Key"]]
+    # Dagster's own partition status: two materialized, one failed, for the last asset.
     key = dg.AssetKey("profile_index")
-    materialized = instance.get_materialized_partitions(key)
-    assert materialized == {"ada-lovelace", "alan-turing"}
+    assert instance.get_materialized_partitions(key) == {"ada-lovelace", "alan-turing"}
     status = instance.get_status_by_partition(key, ids, profile_partitions)
-    assert status["gone-person"] == dg.AssetPartitionStatus.FAILED
+    assert status["off-site-person"] == dg.AssetPartitionStatus.FAILED
     assert status["ada-lovelace"] == dg.AssetPartitionStatus.MATERIALIZED
+
+
+def test_the_sites_answers_about_a_profile_are_recorded_and_the_run_stays_green(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    ids = ["ada-lovelace", "gone-person", "alan-turing", "walled-person"]
+    result = run(instance, ids)
+    assert result.success  # a 404 and an anonymous auth wall are data, not failures
+    rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+    for pid, kind in (("gone-person", "not_found"), ("walled-person", "auth_wall")):
+        row = rows[pid]
+        assert row.failure is None and row.deferred is None and row.materialized == {}
+        # The partition's observation says why it is missing.
+        assert row.unavailable is not None and row.unavailable["unavailable"] == kind
+        assert "the fake site says so" in row.unavailable["reason"]
+        # Nothing was ever stored, so each check says there is nothing to check (and none stays
+        # "planned", which the UI would show as the check's latest execution).
+        assert set(row.checks) == {"screenshots_stored", "json_intact", "index_consistent"}
+        assert all(
+            passed and "nothing to check" in why and kind in why
+            for passed, why in row.checks.values()
+        )
+        # The index item is a tombstone with why and when.
+        item = item_of(aws, pid)
+        assert item["unavailable"]["S"] == kind
+        assert "the fake site says so" in item["unavailable_reason"]["S"]
+        assert item["unavailable_seen_at"]["S"].endswith("Z")
+        assert item["status"]["S"] == "unknown" and "text_s3_key" not in item
+    assert "unavailable" not in item_of(aws, "ada-lovelace")
+    listed = aws["s3"].list_objects_v2(Bucket=BUCKET)["Contents"]
+    assert not [o["Key"] for o in listed if "gone-person" in o["Key"] or "walled" in o["Key"]]
+    # Missing, not failed: nothing in Dagster is red for them.
+    for key in ALL_ASSETS:
+        status = instance.get_status_by_partition(key, ids, profile_partitions)
+        assert status["gone-person"] is None and status["walled-person"] is None
+        assert status["ada-lovelace"] == dg.AssetPartitionStatus.MATERIALIZED
+    # Each check's latest execution, as the UI's check list shows it, is an evaluation that passed.
+    keys = [dg.AssetCheckKey(spec.asset_key, spec.name) for spec in CHECK_SPECS]
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    assert {k.name: r.status.value for k, r in latest.items()} == dict.fromkeys(
+        (k.name for k in keys), "SUCCEEDED"
+    )
+    [summary] = [
+        r.user_message for r in instance.all_logs(result.run_id) if "summary:" in r.user_message
+    ]
+    assert "'failed': 0" in summary and "'unavailable': 2" in summary
+
+
+def test_a_profile_back_on_the_site_loses_its_tombstone(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    from tests.assets import fakes
+
+    assert run(instance, ["walled-person"]).success
+    assert item_of(aws, "walled-person")["unavailable"]["S"] == "auth_wall"
+    wall = fakes.FAILURES.pop("walled-person")
+    fakes.PEOPLE["walled-person"] = ("Wanda Wall", "Now public")
+    try:
+        assert run(instance, ["walled-person"]).success
+    finally:
+        fakes.FAILURES["walled-person"] = wall
+        del fakes.PEOPLE["walled-person"]
+    item = item_of(aws, "walled-person")
+    assert not {"unavailable", "unavailable_reason", "unavailable_seen_at"} & set(item)
+    assert item["text_s3_key"]["S"] == "profiles/walled-person.json"
+
+
+def test_an_expired_session_fails_the_run_once_and_defers_what_it_did_not_reach(
+    aws: dict, instance: dg.DagsterInstance
+) -> None:
+    """Signed in, an auth wall says the session expired: one message for the operator, no visit
+    after it, and no profile failed or tombstoned for it."""
+    ids = ["ada-lovelace", "expired-session", "alan-turing", "limited-one", "limited-two"]
+    result = run(instance, ids, browser_settings={"max_concurrent_pages": 1})
+    assert not result.success
+    assert CALLS[-1] == "expired-session"  # the wall was the last visit of the run
+    [failure] = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    user = failure.step_failure_data.user_failure_data
+    assert user is not None and user.description is not None
+    assert user.description.startswith(
+        "The signed-in session in LINKEDIN_STORAGE_STATE has expired"
+    )
+    assert "Renew it" in user.description and "failed:" not in user.description
+    assert user.metadata["failures"].value == {}  # no profile's own failure
+    rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
+    assert (
+        "redirected" in rows["expired-session"].deferred
+        or "fake site" in rows["expired-session"].deferred
+    )
+    for pid in ids:
+        row = rows[pid]
+        assert row.failure is None and row.unavailable is None
+        if pid in CALLS and pid != "expired-session":
+            assert len(row.materialized) == len(ALL_ASSETS)
+        else:  # met the wall, or never visited: left for a later run
+            assert row.deferred and row.materialized == {}
+    not_visited = set(ids) - set(CALLS)
+    assert not_visited  # the limited-* profiles cannot be captured: they were never visited
+    for pid in not_visited:
+        assert "not visited: the signed-in session (LINKEDIN_STORAGE_STATE) has expired" in (
+            rows[pid].deferred or ""
+        )
+    assert not {"unavailable"} & set(item_of(aws, "expired-session"))
 
 
 def test_json_metadata_and_index_item(aws: dict, instance: dg.DagsterInstance) -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import boto3
+import dagster as dg
 import pytest
 
 from linkedin_assets.local.sample_site import load_sample_profiles
@@ -35,14 +36,23 @@ def test_demo_runs_every_sample_profile_and_keeps_data_across_restarts(tmp_path:
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-4000:]
     assert f"{len(samples)} of {len(samples)} profiles as expected" in first.stdout
     assert "(moto, fresh)" in first.stdout
+    # The sample site's 404 and auth wall are recorded, not failures: a green run, no trace.
+    assert "Traceback" not in first.stdout + first.stderr
+    assert "recorded as expected" in first.stdout and "failed as expected" not in first.stdout
+    assert " - ERROR - " not in first.stderr
+    # The reports are materialized too, and the closing table says where to look.
+    assert "(profile_store_audit, upload_metrics)" in first.stdout
+    assert "http://127.0.0.1:3000/assets/profile_store_audit" in first.stdout
     for sample in samples:
         assert sample.profile_id in first.stdout
     assert (tmp_path / "moto-recording.jsonl").stat().st_size > 0
     # The local queue heard of each published document once (its upload record is skipped).
     published = sum(1 for sample in samples if sample.outcome == "ok")
+    # Each upload record is written twice since it says how far the profile got: `extracted` when
+    # the document is published, then `indexed` (profile_json.record_indexed).
     assert (
         f"ingestion events (linkedin-profile-events-local): {published} for the {published} "
-        f"documents this run published, {published} upload records skipped; one each"
+        f"documents this run published, {2 * published} upload records skipped; one each"
     ) in first.stdout, first.stdout[-4000:]
 
     second = run_demo(environ)
@@ -55,6 +65,16 @@ def test_demo_runs_every_sample_profile_and_keeps_data_across_restarts(tmp_path:
     # Both runs are in the same Dagster instance, as `dagster dev` on that DAGSTER_HOME shows them.
     runs = list((tmp_path / "dagster_home" / "storage").iterdir())
     assert len(runs) >= 2
+    instance = dg.DagsterInstance.from_config(str(tmp_path / "dagster_home"))
+    try:
+        records = instance.get_runs()
+        # Two demos, each a pipeline run and a reports run: every one of them a success.
+        assert len(records) == 4
+        assert {r.status for r in records} == {dg.DagsterRunStatus.SUCCESS}
+        for key in ("profile_store_audit", "upload_metrics"):
+            assert instance.get_latest_materialization_event(dg.AssetKey(key)) is not None
+    finally:
+        instance.dispose()
 
 
 def test_local_objects_are_encrypted_by_bucket_default_too(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from linkedin_assets import errors
 from linkedin_assets.errors import (
+    AuthWall,
     CaptureError,
     CheckFailed,
     ConfigurationError,
@@ -22,17 +23,21 @@ from linkedin_assets.errors import (
     ProfileNotFound,
     ProvisioningError,
     RateLimited,
+    SessionExpired,
     StorageError,
     UploadFailed,
     defers_profile,
     kind_of,
+    records_outcome,
 )
 
 # The failure kinds of docs/architecture.md, and the pipeline's isinstance ladder they replace.
 EXPECTED: list[tuple[BaseException, str, bool]] = [
     (CaptureError("a", "u", "timeout"), "capture_failed", False),
     (ProfileNotFound("a", "u", "404"), "not_found", False),
-    (ProfileBlocked("a", "u", "authwall"), "blocked", False),
+    (ProfileBlocked("a", "u", "left the site"), "blocked", False),
+    (AuthWall("a", "u", "redirected to /authwall"), "blocked", False),
+    (SessionExpired("a", "u", "redirected to /authwall"), "session_expired", True),
     (RateLimited("a", "u", "HTTP 999"), "rate_limited", True),
     (NotVisited("a", "u", "the site kept rate limiting"), "deferred", True),
     (ExtractionError("x"), "extraction_failed", False),
@@ -62,6 +67,25 @@ def test_each_error_says_its_kind_and_whether_it_defers(
 ) -> None:
     assert kind_of(exc) == kind
     assert defers_profile(exc) is defers
+
+
+# The site's answers about a profile that are data, recorded instead of failing it.
+RECORDED = (ProfileNotFound, AuthWall)
+
+
+@pytest.mark.parametrize(
+    "exc", [e for e, _, _ in EXPECTED], ids=[type(e).__name__ for e, _, _ in EXPECTED]
+)
+def test_only_the_sites_answers_about_a_profile_are_recorded(exc: BaseException) -> None:
+    assert (records_outcome(exc) is not None) is (type(exc) in RECORDED)
+    # A recorded outcome is never deferred: it is the site's answer, and final for a while.
+    assert not (records_outcome(exc) and defers_profile(exc))
+
+
+def test_a_recorded_outcome_names_what_the_index_records() -> None:
+    assert records_outcome(ProfileNotFound("a", "u", "404")) == "not_found"
+    assert records_outcome(AuthWall("a", "u", "redirected to /authwall")) == "auth_wall"
+    assert records_outcome(SessionExpired("a", "u", "redirected to /authwall")) is None
 
 
 def _error_classes() -> list[type[LinkedInAssetsError]]:

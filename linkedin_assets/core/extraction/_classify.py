@@ -1,4 +1,8 @@
-"""Decide what a captured page is: a profile, missing, an auth wall, or rate limiting."""
+"""Decide what a captured page is: a profile, missing, an auth wall, blocked, or rate limiting.
+
+``auth_wall`` (a login path, the login form, "sign in to view") is the site asking to sign in;
+``blocked`` is any other refusal, or a page with no profile on it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from linkedin_assets.core.extraction._text import one_line
 from linkedin_assets.core.extraction._words import section_kind
 
-PageKind = Literal["profile", "not_found", "blocked", "rate_limited"]
+PageKind = Literal["profile", "not_found", "auth_wall", "blocked", "rate_limited"]
 RequestedPage = Literal["profile", "activity"]
 
 LOGIN_PATHS = ("/authwall", "/login", "/uas/login", "/checkpoint/", "/challenge")
@@ -60,14 +64,14 @@ def classify_page(status: int, url: str, html: str, page: RequestedPage = "profi
     if status in (999, 429):
         return PageVerdict("rate_limited", f"HTTP {status} from the site")
     if (login := _login_path(url)) is not None:
-        return PageVerdict("blocked", f"redirected to {login}")
+        return PageVerdict("auth_wall", f"redirected to {login}")
     if status in (404, 410):
         return PageVerdict("not_found", f"HTTP {status} from the site")
     tree = LexborHTMLParser(html or "")
     title_node = tree.css_first("title")
     title = (one_line(title_node.text()) if title_node else "") or ""
     if title.lower() == LOGIN_TITLE or tree.css_first("form.login__form, input#password"):
-        return PageVerdict("blocked", "the page is the LinkedIn login form")
+        return PageVerdict("auth_wall", "the page is the LinkedIn login form")
     if page == "activity" and tree.css_first(ACTIVITY_POSTS) is not None:
         return PageVerdict("profile", "the page has activity posts")
     if page == "profile" and (evidence := _profile_evidence(tree)) is not None:
@@ -81,7 +85,7 @@ def classify_page(status: int, url: str, html: str, page: RequestedPage = "profi
     if any(phrase in text for phrase in NOT_FOUND_TEXT):
         return PageVerdict("not_found", "the page says the profile does not exist")
     if "sign in to view" in text:
-        return PageVerdict("blocked", "the page asks to sign in and shows no profile")
+        return PageVerdict("auth_wall", "the page asks to sign in and shows no profile")
     if status >= 400:
         return PageVerdict("blocked", f"HTTP {status} from the site")
     if page == "activity":

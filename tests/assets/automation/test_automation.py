@@ -174,14 +174,20 @@ def test_refresh_schedule_picks_missing_failed_and_stale(
     resources = automation_resources(tmp_path, refresh_max_age_days=30, batch_size=10)
 
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    # failed + never run, which stand next to each other; the two fresh ones wait
-    assert evaluate(instance, tomorrow, resources) == [("gone-person", "never-run")]
+    # Never run; the two fresh ones wait, and so does gone-person, which the site said was gone
+    # (its index tombstone) for PROFILE_NOT_FOUND_RETRY_DAYS.
+    assert evaluate(instance, tomorrow, resources) == [("never-run", "never-run")]
     in_two_months = datetime.now(UTC) + timedelta(days=60)
     assert evaluate(instance, in_two_months, resources) == [("ada-lovelace", "never-run")]
     capped = automation_resources(tmp_path, refresh_max_profiles_per_tick=1)
     assert [r[0] for r in evaluate(instance, in_two_months, capped)] == [
-        "gone-person"
+        "never-run"
     ]  # never indexed = oldest
+    # A longer wait for not-found profiles keeps gone-person out in two months too.
+    patient = automation_resources(tmp_path, not_found_retry_days=90, batch_size=10)
+    assert evaluate(instance, in_two_months, patient) == [
+        ("ada-lovelace", "alan-turing"), ("never-run", "never-run"),
+    ]  # fmt: skip
 
 
 def test_a_file_name_cannot_forge_log_lines(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from linkedin_assets.assets.concurrency import BlockBackoff, EventRelay, PoliteBrowser, bounded_map
-from linkedin_assets.errors import NotVisited, ProfileNotFound, RateLimited
+from linkedin_assets.errors import NotVisited, ProfileNotFound, RateLimited, SessionExpired
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 
 
@@ -156,6 +156,8 @@ class SlowBrowser:
                 raise RateLimited(profile_id, url, "HTTP 999")
             if profile_id.startswith("gone"):
                 raise ProfileNotFound(profile_id, url, "HTTP 404")
+            if profile_id.startswith("expired"):
+                raise SessionExpired(profile_id, url, "redirected to /authwall")
             page = PageCapture(url, url, 200, "<html></html>", b"png")
             return ProfileCapture(profile_id, page, None, None, "2026-01-01T00:00:00Z")
 
@@ -191,6 +193,24 @@ def test_polite_browser_stops_visiting_after_blocks_in_a_row() -> None:
     assert all("not visited" in str(r) for r in results.values() if isinstance(r, NotVisited))
 
 
+def test_an_expired_session_stops_every_later_visit_at_once_and_says_why() -> None:
+    inner = SlowBrowser()
+    log = Recorder()
+    polite = PoliteBrowser(inner, pages=1, backoff=BlockBackoff(5, 0, log))
+    ids = ["ada", "expired-1", "later-1", "later-2"]
+    results = capture_all(polite, ids, workers=1)
+    assert inner.calls == ["ada", "expired-1"]  # no visit after the wall, not even a retry
+    assert isinstance(results["ada"], ProfileCapture)
+    assert isinstance(results["expired-1"], SessionExpired)
+    for pid in ("later-1", "later-2"):
+        assert isinstance(results[pid], NotVisited)
+        assert "not visited: the signed-in session (LINKEDIN_STORAGE_STATE) has expired" in str(
+            results[pid]
+        )
+    said = [msg for level, msg in log.lines if level == "warning" and "no more visits" in msg]
+    assert len(said) == 1  # said once, not once per profile
+
+
 def test_other_capture_errors_do_not_count_as_blocks() -> None:
     inner = SlowBrowser(rate_limited=frozenset({"limited-1", "limited-2"}))
     polite = PoliteBrowser(inner, pages=1, backoff=BlockBackoff(2, 0, Recorder()))
@@ -206,13 +226,18 @@ def test_progress_counts_outcomes_and_logs_at_intervals_and_at_the_end() -> None
     from linkedin_assets.assets.work import ProfileOutcome
 
     lines: list[str] = []
-    progress = Progress(3, lines.append, every_s=3600)
+    progress = Progress(4, lines.append, every_s=3600)
     progress.count(ProfileOutcome("a"))
     progress.count(ProfileOutcome("b", failed_stage="profile_screenshots"))
     assert lines == []  # not yet: the interval has not passed
     progress.count(ProfileOutcome("c", deferred=True))
+    progress.count(ProfileOutcome("d", recorded="not_found", failed_stage="profile_screenshots"))
     progress.log(final=True)
-    assert lines[0].startswith("finished: 3/3 profiles (1 done, 1 failed, 1 deferred)")
+    assert lines[0].startswith(
+        "finished: 4/4 profiles (1 done, 1 failed, 1 deferred, 1 unavailable)"
+    )
     eager = Progress(2, lines.append, every_s=0)
     eager.count(ProfileOutcome("a"))
-    assert lines[-1].startswith("progress: 1/2 profiles (1 done, 0 failed, 0 deferred)")
+    assert lines[-1].startswith(
+        "progress: 1/2 profiles (1 done, 0 failed, 0 deferred, 0 unavailable)"
+    )

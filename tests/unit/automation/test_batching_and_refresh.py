@@ -73,6 +73,36 @@ def test_selection_reasons_and_oldest_first() -> None:
     assert waiting == 0
 
 
+def tombstone(pid: str, kind: str, seen_days_ago: float, status: str = "missing") -> ProfileState:
+    seen = (NOW - timedelta(days=seen_days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ProfileState(pid, status, seen, unavailable=kind, unavailable_seen_at=seen)  # type: ignore[arg-type]
+
+
+def test_a_profile_the_site_would_not_show_waits_its_retry_days_whatever_its_status() -> None:
+    states = [
+        tombstone("gone-29", "not_found", 29),
+        tombstone("gone-31", "not_found", 31),
+        # A run failed by another profile shows this partition failed: the tombstone still holds.
+        tombstone("gone-failed-run", "not_found", 2, status="failed"),
+        tombstone("walled-6", "auth_wall", 6),
+        tombstone("walled-8", "auth_wall", 8, status="materialized"),
+        tombstone("walled-running", "auth_wall", 8, status="in_progress"),
+    ]
+    retry_after = {"not_found": timedelta(days=30), "auth_wall": timedelta(days=7)}
+    chosen, waiting = select_for_refresh(
+        states, now=NOW, max_age=timedelta(days=90), cap=100, retry_after=retry_after
+    )
+    assert [(s.profile_id, s.reason) for s in chosen] == [
+        ("gone-31", "unavailable"), ("walled-8", "unavailable"),
+    ]  # fmt: skip
+    assert waiting == 0
+    # Longer waits keep them all.
+    longer = {kind: timedelta(days=60) for kind in retry_after}
+    assert select_for_refresh(
+        states, now=NOW, max_age=timedelta(days=90), cap=100, retry_after=longer
+    ) == ([], 0)
+
+
 def test_cap_keeps_the_oldest_and_counts_the_rest() -> None:
     states = [state(f"s{n}", days_ago=31 + n) for n in range(10)]
     chosen, waiting = select_for_refresh(states, now=NOW, max_age=timedelta(days=30), cap=3)

@@ -37,11 +37,33 @@ def test_success_clears_the_failure_and_failure_records_the_error() -> None:
         text_uploaded_at="t", now="t",
     )  # fmt: skip
     assert ok.set["text_upload_failed"] is False
-    assert ok.remove == ("text_upload_error",)
+    # A profile back on the site loses its tombstone.
+    assert ok.remove == ("text_upload_error", *index_items.TOMBSTONE)
     assert ok.set["screenshot_profile_key"] == "screenshots/a-profile.png"
     failed = index_items.upload_failure(url="u", screenshot_keys={}, error="x" * 5000, now="t")
     assert failed.set["text_upload_failed"] is True
     assert len(failed.set["text_upload_error"]) == index_items.MAX_ERROR_LENGTH
+
+
+def test_unavailable_is_a_tombstone_with_why_and_when_that_keeps_the_rest() -> None:
+    update = index_items.unavailable(
+        url="u", kind="not_found", reason="HTTP 404 from the site", now="2026-01-01T00:00:00Z"
+    )
+    assert {k: update.set[k] for k in index_items.TOMBSTONE} == {
+        "unavailable": "not_found",
+        "unavailable_reason": "HTTP 404 from the site",
+        "unavailable_seen_at": "2026-01-01T00:00:00Z",
+    }
+    # Earlier pointers (text_s3_key, screenshots) and the lead status are not touched.
+    assert not update.remove and "status" not in update.set and "text_s3_key" not in update.set
+    assert update.if_absent["status"] == "unknown"
+
+
+def test_unavailable_refuses_an_unknown_kind() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="'deleted' is not one of not_found, auth_wall"):
+        index_items.unavailable(url="u", kind="deleted", reason="r", now="t")
 
 
 def test_from_item_turns_whole_decimals_into_ints() -> None:
