@@ -7,7 +7,7 @@ import dagster as dg
 
 from linkedin_assets.assets.pipeline import INDEX, JSON
 from linkedin_assets.assets.run_report import run_rows
-from tests.assets.fakes import CALLS, run
+from tests.assets.fakes import forget_visits, run, visited
 from tests.conftest import BUCKET, TABLE
 
 IDS = ["ada-lovelace", "alan-turing"]
@@ -66,11 +66,11 @@ def test_checks_run_alone_and_explain_hand_made_damage(
         UpdateExpression="SET text_sha256 = :x",
         ExpressionAttributeValues={":x": {"S": "0" * 64}},
     )
-    CALLS.clear()
+    forget_visits(instance)
     materialized_before = len(instance.get_materialized_partitions(JSON))
 
     result = run_checks(instance, IDS)
-    assert CALLS == []  # no browser, no re-materialization
+    assert visited(instance) == []  # no browser, no re-materialization
     assert len(instance.get_materialized_partitions(JSON)) == materialized_before
     assert [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"] == []
     found = evaluations(result)

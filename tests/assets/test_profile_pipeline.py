@@ -12,8 +12,7 @@ import dagster as dg
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.pipeline import ALL_ASSETS, profile_pipeline
 from linkedin_assets.assets.run_report import run_rows
-from linkedin_assets.errors import RateLimited
-from tests.assets.fakes import CALLS, resources, run
+from tests.assets.fakes import FAILURES, forget_visits, resources, run, visited
 from tests.conftest import BUCKET, TABLE
 
 
@@ -90,14 +89,14 @@ def test_text_can_be_re_extracted_without_the_browser(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
     run(instance, ["ada-lovelace"])
-    CALLS.clear()
+    forget_visits(instance)
     result = run(
         instance,
         ["ada-lovelace"],
         assets=(dg.AssetKey("profile_text"), dg.AssetKey("profile_json")),
     )
     assert result.success
-    assert CALLS == []  # no page was loaded
+    assert visited(instance) == []  # no page was loaded
     assert set(run_rows(instance, result.run_id, ["ada-lovelace"])[0].materialized) == {
         "profile_text",
         "profile_json",
@@ -152,27 +151,22 @@ def test_materialize_one_partition(aws: dict, instance: dg.DagsterInstance) -> N
 def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
-    from tests.assets import fakes
-
     # The site rate-limits every visit: with one page at a time, the run visits two (the limit in
     # a row), whatever order its workers arrive in, and defers all four.
     ids = ["limited-one", "limited-two", "limited-three", "limited-four"]
-    fakes.FAILURES.update(dict.fromkeys(ids, RateLimited))
-    try:
-        result = run(
-            instance,
-            ids,
-            browser_settings={
-                "max_consecutive_blocks": 2,
-                "block_backoff_s": 0,
-                "max_concurrent_pages": 1,
-            },
-        )
-    finally:
-        for pid in ids:
-            fakes.FAILURES.pop(pid)
-    assert len(CALLS) == 2 and set(CALLS) < set(ids)  # stopped visiting after two
-    not_visited = set(ids) - set(CALLS)
+    result = run(
+        instance,
+        ids,
+        browser_settings={
+            "failures": {**FAILURES, **dict.fromkeys(ids, "rate_limited")},
+            "max_consecutive_blocks": 2,
+            "block_backoff_s": 0,
+            "max_concurrent_pages": 1,
+        },
+    )
+    calls = visited(instance)
+    assert len(calls) == 2 and set(calls) < set(ids)  # stopped visiting after two
+    not_visited = set(ids) - set(calls)
     rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
     for pid in ids:
         assert rows[pid].deferred and rows[pid].failure is None and rows[pid].materialized == {}
