@@ -140,9 +140,8 @@ def test_activity_urls_and_dates(case: tuple[SampleProfile, ExtractedProfile]) -
         assert post["posted"] and "•" not in post["posted"]
 
 
-def test_extraction_is_deterministic_and_fast() -> None:
-    import time
-
+def test_extraction_is_deterministic() -> None:
+    # Its speed is a benchmark's figure (benchmarks/extraction_benchmark.py), not a timed test.
     pages = [
         (
             (PAGES_DIR / p.profile_id / "profile.html").read_text(encoding="utf-8"),
@@ -153,12 +152,8 @@ def test_extraction_is_deterministic_and_fast() -> None:
         for p in OK_PROFILES
     ]
     first = [extract_profile(*page) for page in pages]
-    started = time.perf_counter()
     second = [extract_profile(*page) for page in pages]
-    elapsed = time.perf_counter() - started
     assert first == second
-    # 50 profiles a second is the floor; leave a wide margin for slow CI machines.
-    assert elapsed / len(pages) < 0.02
 
 
 # ---- focused snippets ----------------------------------------------------------------------
