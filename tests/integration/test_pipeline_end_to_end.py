@@ -18,6 +18,7 @@ from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.sample_site import load_sample_profiles
+from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
 
 pytestmark = pytest.mark.integration
 
@@ -159,6 +160,12 @@ def test_failing_profiles_fail_with_the_right_reason_and_write_nothing(
 def test_s3_refusing_the_upload_marks_the_index(
     stack: dict, clients: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Its own bucket and table on the shared stack: the profile's failed upload is marked in an
+    # index no other test reads, so the tests of this file pass in any order.
+    ensure_bucket(clients["s3"], "refused-upload-screenshots", "us-west-2")
+    ensure_table(clients["dynamodb"], "refused-upload-profiles")
+    monkeypatch.setenv("S3_SCREENSHOT_BUCKET_NAME", "refused-upload-screenshots")
+    monkeypatch.setenv("DYNAMODB_PROFILE_TABLE", "refused-upload-profiles")
     monkeypatch.setenv("S3_PROFILE_TEXT_BUCKET_NAME", "bucket-that-does-not-exist")
     pid = OK[1].profile_id
     with dg.instance_for_test() as instance:
@@ -172,7 +179,7 @@ def test_s3_refusing_the_upload_marks_the_index(
     assert row.failure is not None and "bucket-that-does-not-exist" in row.failure["error"]
     assert "profile_screenshots" in row.materialized and "profile_json" not in row.materialized
     item = clients["dynamodb"].get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
+        TableName="refused-upload-profiles", Key={"profile_id": {"S": pid}}
     )["Item"]
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]
