@@ -9,6 +9,7 @@ from linkedin_assets.assets.pipeline import INDEX, JSON
 from linkedin_assets.assets.run_report import run_rows
 from tests.assets.fakes import forget_visits, run, visited
 from tests.conftest import BUCKET, TABLE
+from tests.index_reads import index_item
 
 IDS = ["ada-lovelace", "alan-turing"]
 
@@ -132,9 +133,7 @@ def test_a_failed_json_check_blocks_the_index_of_that_profile_only(
         ServerSideEncryption="AES256",
         ContentType="application/json",
     )
-    before = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]["updated_at"]
+    before = index_item(aws["dynamodb"], TABLE, "ada-lovelace")["updated_at"]
 
     result = run(instance, IDS, assets=(JSON, INDEX))
     assert not result.success
@@ -145,9 +144,7 @@ def test_a_failed_json_check_blocks_the_index_of_that_profile_only(
     assert (
         "profile_index" in rows["alan-turing"].materialized and rows["alan-turing"].failure is None
     )
-    after = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]["updated_at"]
+    after = index_item(aws["dynamodb"], TABLE, "ada-lovelace")["updated_at"]
     assert after == before  # the index was not touched for the blocked profile
 
 

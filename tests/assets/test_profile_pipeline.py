@@ -14,6 +14,7 @@ from linkedin_assets.assets.pipeline import ALL_ASSETS, profile_pipeline
 from linkedin_assets.assets.run_report import run_rows
 from tests.assets.fakes import FAILURES, forget_visits, resources, run, visited
 from tests.conftest import BUCKET, TABLE
+from tests.index_reads import index_item
 
 
 def test_one_run_materializes_every_partition_and_fails_only_the_bad_ones(
@@ -59,9 +60,7 @@ def test_json_metadata_and_index_item(aws: dict, instance: dg.DagsterInstance) -
         "Ada Lovelace",
         "Analyst",
     )
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["text_s3_key"]["S"] == "profiles/ada-lovelace.json"
     assert item["text_sha256"]["S"] == meta["sha256"]
     assert item["text_upload_failed"]["BOOL"] is False
@@ -122,17 +121,13 @@ def test_failed_text_upload_keeps_screenshots_marks_the_index_and_a_later_run_cl
     assert set(row.materialized) == {"profile_screenshots"}
     assert row.failure["kind"] == "storage_failed" and "no-such-bucket" in row.failure["error"]
     assert aws["s3"].head_object(Bucket=BUCKET, Key="screenshots/ada-lovelace-profile.png")
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]
     assert item["screenshot_profile_key"]["S"] == "screenshots/ada-lovelace-profile.png"
 
     assert run(instance, ["ada-lovelace"]).success
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["text_upload_failed"]["BOOL"] is False
     assert "text_upload_error" not in item
 

@@ -19,6 +19,7 @@ from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.sample_site import load_sample_profiles
 from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
+from tests.index_reads import index_item
 
 pytestmark = pytest.mark.integration
 
@@ -123,9 +124,7 @@ def test_every_object_of_a_captured_profile(
     assert meta["sha256"] == digest.hexdigest() and meta["size"] == len(body)
     assert meta["index_key"] == {"table": stack["DYNAMODB_PROFILE_TABLE"], "profile_id": pid}
 
-    item = clients["dynamodb"].get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-    )["Item"]
+    item = index_item(clients["dynamodb"], stack["DYNAMODB_PROFILE_TABLE"], pid)
     assert item["text_s3_key"]["S"] == f"profiles/{pid}.json"
     assert item["text_s3_url"]["S"] == f"s3://{bucket}/profiles/{pid}.json"
     assert item["text_sha256"]["S"] == digest.hexdigest()
@@ -178,8 +177,6 @@ def test_s3_refusing_the_upload_marks_the_index(
     assert not result.success
     assert row.failure is not None and "bucket-that-does-not-exist" in row.failure["error"]
     assert "profile_screenshots" in row.materialized and "profile_json" not in row.materialized
-    item = clients["dynamodb"].get_item(
-        TableName="refused-upload-profiles", Key={"profile_id": {"S": pid}}
-    )["Item"]
+    item = index_item(clients["dynamodb"], "refused-upload-profiles", pid)
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]

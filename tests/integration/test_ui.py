@@ -19,11 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +32,10 @@ from linkedin_assets.assets.partitions import partition_range_tags, range_tags
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.sample_site import load_sample_profiles
-from tests.integration.conftest import free_port
-from tests.integration.processes import stop_process_group
+from tests.integration.dagster_dev import dagster_dev, graphql
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
-BIN = Path(sys.executable).parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
 OK_IDS = [p.profile_id for p in load_sample_profiles() if p.outcome == "ok"][:3]
 GOOD, DAMAGED = OK_IDS[0], OK_IDS[-1]
@@ -60,24 +54,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 UI_TIMEOUT_MS = 30_000
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout_s: float, log: Path) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(1)
-    tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
-    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}\n{tail}")
-
-
-def graphql(url: str, query: str) -> dict[str, Any]:
-    body = json.dumps({"query": query}).encode()
-    request = urllib.request.Request(f"{url}/graphql", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def code_location(url: str) -> str | None:
@@ -104,24 +80,14 @@ def dev(stack: dict[str, str]) -> Iterator[dict[str, Any]]:
         "PROFILE_URL_SENSOR_STATUS": "stopped",
         "PROFILE_REFRESH_SCHEDULE_STATUS": "stopped",
     }
-    port = free_port()
     log = data / "dagster-dev.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "linkedin_assets.definitions"],
-            env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}"
-            location = wait_for(
-                "the code location in the webserver", lambda: code_location(url), 180, log
-            )
-            # The first visit on localhost opens a "Join the Dagster community" dialog over the
-            # page; this is the instance-wide "seen" flag the dialog's Skip button sets.
-            assert graphql(url, "mutation { setNuxSeen }")["data"]["setNuxSeen"] is True
-            yield {"url": url, "location": location, "log": log}
-        finally:
-            stop_process_group(process)
+    with dagster_dev(
+        environ, log, ready=code_location, what="the code location in the webserver"
+    ) as (url, location):
+        # The first visit on localhost opens a "Join the Dagster community" dialog over the
+        # page; this is the instance-wide "seen" flag the dialog's Skip button sets.
+        assert graphql(url, "mutation { setNuxSeen }")["data"]["setNuxSeen"] is True
+        yield {"url": url, "location": location, "log": log}
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ survive (timeout, crashed tab, 10 MB page, redirect loop, HTTP 999)."""
 from __future__ import annotations
 
 import socket
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from linkedin_assets.testing.fault_site import (
     FaultSite,
     StandIn,
 )
+from linkedin_assets.testing.net import fetch
 
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 TIMEOUT_S = 5.0
@@ -40,24 +39,6 @@ OK = [p for p in load_sample_profiles() if p.outcome == "ok"]
 # The sites here are on loopback, as in local.
 LOCAL = HostPolicy(internal_allowed=True)
 NORMAL = next(p for p in OK if p.era == "logged_out_2023")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, method=method)
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture(scope="module")
