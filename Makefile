@@ -16,7 +16,7 @@ demo: setup  ## start the local stack, run every sample profile through the pipe
 	$(BIN)/linkedin-assets demo
 
 test: setup architecture  ## the architecture checks, then every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
-	$(BIN)/pytest
+	$(BIN)/pytest --cov
 
 test-unit: setup
 	$(BIN)/pytest tests/unit
@@ -61,3 +61,8 @@ faults: setup  ## faults injected for real: figures (faults injected, retries, p
 
 clean:
 	rm -rf .local-data test-artifacts
+
+.PHONY: mutation
+mutation: setup  ## mutmut over core/ and resources/ with the unit and asset tiers (slow: hours on 2 cores), then the share of mutants killed (docs/testing.md)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_summary.py
