@@ -254,7 +254,7 @@ def test_a_browser_that_never_answers_fails_the_call_and_frees_the_page(
 
     async def settled() -> tuple[int, int]:
         while context.in_goto:  # the hung load is cancelled, not left running
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # yields to the cancelled load; no time passes
         return context.in_goto, browser.pages_open
 
     assert asyncio.run_coroutine_threadsafe(settled(), loop).result(10) == (0, 0)
