@@ -3,7 +3,8 @@
 
     python scripts/mutation_summary.py [--files] [--survivors PATTERN]
 
-Killed: a test failed (or timed out) with the mutant in place. Survived: every test passed, or no
+Killed: a test failed with the mutant in place, or the tests timed out (mutmut's limit is 15 times
+the tests' own time: an endless loop, or a machine too busy; shown apart). Survived: every test passed, or no
 test reached the mutated function ("no tests": a gap just the same).
 """
 
@@ -62,9 +63,8 @@ def main() -> int:
         pending = sum(n for status, n in counts.items() if status in NOT_RUN)
         print(
             f"{folder:30} {killed:5} of {run:5} mutants killed: {pct:5.1f} %"
-            f"  (survived {counts['survived']}, no tests {counts['no tests']}"
-            + (f", not run yet {pending}" if pending else "")
-            + ")"
+            f"  (timed out {counts['timeout']}, survived {counts['survived']}, "
+            f"no tests {counts['no tests']}" + (f", not run yet {pending}" if pending else "") + ")"
         )
     if args.survivors:
         for mutants in found.values():
