@@ -4,8 +4,8 @@
     python scripts/mutation_summary.py [--files] [--survivors PATTERN]
 
 Killed: a test failed with the mutant in place, or the tests timed out (mutmut's limit is 15 times
-the tests' own time: an endless loop, or a machine too busy; shown apart). Survived: every test passed, or no
-test reached the mutated function ("no tests": a gap just the same).
+the tests' own time: an endless loop, or a machine too busy; shown apart). Survived: every test
+passed, or no test reached the mutated function ("no tests": a gap just the same).
 """
 
 from __future__ import annotations
