@@ -275,9 +275,12 @@ def test_unprocessed_keys_are_asked_for_alone_on_the_next_round() -> None:
     pauses: list[float] = []
     store = DynamoDBIndexStore(client, TABLE, sleep=pauses.append)
     with Stubber(client) as stub:
+        # Each ID once, read consistently: an item written a moment ago must be seen.
+        keys = [{"profile_id": {"S": "a"}}, {"profile_id": {"S": "b"}}]
         stub.add_response(
             "batch_get_item",
             unprocessed(["b"], answered=("a",)),
+            expected_params={"RequestItems": {TABLE: {"Keys": keys, "ConsistentRead": True}}},
         )
         stub.add_response(
             "batch_get_item",
