@@ -32,7 +32,7 @@ demo: setup  ## start the local stack, run every sample profile through the pipe
 	$(BIN)/linkedin-assets demo
 
 test: setup-test architecture  ## the architecture checks, then every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
-	$(BIN)/pytest
+	$(BIN)/pytest --cov
 
 test-unit: setup-dev
 	$(BIN)/pytest tests/unit
@@ -84,3 +84,8 @@ image:  ## build deploy/Dockerfile from uv.lock; prints the image size
 
 image-smoke: setup-test  ## the built image on the local stack: health check, validate, 3 profiles stored from inside it
 	LINKEDIN_ASSETS_IMAGE=$(IMAGE) LINKEDIN_ASSETS_IMAGE_TESTS=1 $(BIN)/pytest -s -p no:cacheprovider tests/image/test_image_smoke.py
+
+.PHONY: mutation
+mutation: setup-dev  ## mutmut over core/ and resources/ with the unit and asset tiers (slow: hours on 2 cores), then the share of mutants killed (docs/testing.md)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_summary.py

@@ -298,6 +298,7 @@ class BlockBackoff:
         first_pause_s: float,
         log: Any,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = max(limit, 1)
         self.first_pause_s = first_pause_s
@@ -309,10 +310,11 @@ class BlockBackoff:
         self._resume_at = 0.0
         self._lock = threading.Lock()
         self._sleep = sleep
+        self._clock = clock  # injected by tests, with ``sleep``, so no test waits for real
 
     @property
     def pause_s(self) -> float:
-        return max(0.0, self._resume_at - time.monotonic())
+        return max(0.0, self._resume_at - self._clock())
 
     def before_visit(self) -> bool:
         """Wait out any pause owed; ``False`` once the run has stopped visiting the site."""
@@ -352,7 +354,7 @@ class BlockBackoff:
                 return
             pause = min(self.first_pause_s * 2 ** (self.in_a_row - 1), MAX_BLOCK_PAUSE_S)
             pause *= random.uniform(0.8, 1.2)
-            self._resume_at = max(self._resume_at, time.monotonic() + pause)
+            self._resume_at = max(self._resume_at, self._clock() + pause)
             self.log.warning(
                 f"rate-limited ({self.in_a_row} in a row): pausing {pause:.1f}s before the next "
                 "visit"

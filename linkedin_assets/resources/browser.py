@@ -23,7 +23,7 @@ import random
 import shutil
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -191,12 +191,19 @@ class ChromiumSession:
         policy: HostPolicy | None = None,
         max_screenshot_pixels: int = MAX_SCREENSHOT_PIXELS,
         max_screenshot_bytes: int = MAX_SCREENSHOT_BYTES,
+        *,
+        call_timeout_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._loop = loop
         self._context = context
         self._timeout_ms = timeout_s * 1000
         # A page that hangs past every Playwright timeout still cannot hold a worker for ever.
-        self._call_timeout_s = 4 * timeout_s + 30
+        self._call_timeout_s = 4 * timeout_s + 30 if call_timeout_s is None else call_timeout_s
+        # The pacing's clock and pause; tests pass a fake pair so no test waits for real.
+        self._clock = clock
+        self._sleep = sleep
         self._max_page_bytes = max_page_bytes
         self.max_pages = max(1, max_pages)
         self._min_delay_s = max(0.0, min_delay_s)
@@ -362,11 +369,11 @@ class ChromiumSession:
         if not self._min_delay_s:
             return
         async with self._pace:
-            wait = self._next_start - time.monotonic()
+            wait = self._next_start - self._clock()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
             spread = random.uniform(1 - self._jitter, 1 + self._jitter)
-            self._next_start = time.monotonic() + self._min_delay_s * spread
+            self._next_start = self._clock() + self._min_delay_s * spread
 
     async def _capture_page(self, url: str, site: str) -> PageCapture:
         async with self._slots:

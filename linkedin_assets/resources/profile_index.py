@@ -7,7 +7,7 @@ forget); ``DynamoDBIndexStore`` is the boto3 implementation.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import botocore.exceptions
@@ -37,9 +37,13 @@ class IndexStore(Protocol):
 class DynamoDBIndexStore:
     """``IndexStore`` over one boto3 DynamoDB client."""
 
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(
+        self, client: Any, table: str, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._client = client
         self.table = table
+        # The pause between rounds of unprocessed keys; tests pass a recorder instead of waiting.
+        self._sleep = sleep
 
     def update(self, profile_id: str, update: ItemUpdate) -> None:
         try:
@@ -104,7 +108,8 @@ class DynamoDBIndexStore:
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 return found
-            time.sleep(min(0.05 * 2**round_, 2.0))
+            if round_ + 1 < UNPROCESSED_ROUNDS:  # no pause before giving up
+                self._sleep(min(0.05 * 2**round_, 2.0))
         raise StorageError(
             f"reading the index table {self.table!r}: keys still unprocessed after "
             f"{UNPROCESSED_ROUNDS} rounds (table throttled)",

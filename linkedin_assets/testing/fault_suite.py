@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.testing.fault_proxy import FaultProxy, FaultRule
 from linkedin_assets.testing.generated_site import generate_site
+from linkedin_assets.testing.net import free_port
 
 
 @dataclass
@@ -52,12 +52,6 @@ class SuiteResult:
     @property
     def faults(self) -> int:
         return sum(self.injected.values())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -23,7 +23,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 
 from linkedin_assets.testing._http import require_loopback
+from linkedin_assets.testing.net import free_port
 
 __all__ = [
     "DAGSTER_PG_ENV",
@@ -167,12 +167,6 @@ def hba_rules(host: str) -> str:
 def address_in_use(log_text: str) -> bool:
     """Whether a failed start lost a race for its port (then another port is worth a try)."""
     return bool(re.search(r"could not bind|Address already in use", log_text))
-
-
-def free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:

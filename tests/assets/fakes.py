@@ -1,9 +1,15 @@
-"""A fake browser and the asset-tier resources and run helper (moto's in-process mock)."""
+"""A fake browser and the asset-tier resources and run helper (moto's in-process mock).
+
+The fake holds no module-global state: what the site fails is the resource's configuration, and
+the profiles it visited are written to a file in the test's own Dagster instance (``visited``), as
+Dagster runs the resource from a copy of its configuration.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -16,7 +22,14 @@ from linkedin_assets.assets.pipeline import (
     profile_pipeline_job,
 )
 from linkedin_assets.core.profile_ids import profile_url
-from linkedin_assets.errors import AuthWall, ProfileBlocked, ProfileNotFound, SessionExpired
+from linkedin_assets.errors import (
+    AuthWall,
+    CaptureError,
+    ProfileBlocked,
+    ProfileNotFound,
+    RateLimited,
+    SessionExpired,
+)
 from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.browser import PageCapture, ProfileCapture
 from linkedin_assets.resources.configured import (
@@ -43,25 +56,35 @@ PEOPLE = {
     "ada-lovelace": ("Ada Lovelace", "Analyst"),
     "alan-turing": ("Alan Turing", "Mathematician"),
 }
-FAILURES: dict[str, type[Exception]] = {
-    "gone-person": ProfileNotFound,
+ERRORS: Mapping[str, type[CaptureError]] = {
+    "not_found": ProfileNotFound,
     # An auth wall to the anonymous browser: the member shows the profile to members only.
-    "walled-person": AuthWall,
+    "auth_wall": AuthWall,
     # An auth wall although signed in: what the real browser raises with LINKEDIN_STORAGE_STATE.
-    "expired-session": SessionExpired,
-    "off-site-person": ProfileBlocked,
+    "session_expired": SessionExpired,
+    "blocked": ProfileBlocked,
+    "rate_limited": RateLimited,
 }
+# What the fake site answers for these profiles (a key of ERRORS); the rest are PEOPLE's pages.
+FAILURES: Mapping[str, str] = {
+    "gone-person": "not_found",
+    "walled-person": "auth_wall",
+    "expired-session": "session_expired",
+    "off-site-person": "blocked",
+}
+CALLS_FILE = "fake-browser-calls.txt"
 
 
 class FakeBrowser:
-    def __init__(self, calls: list[str]) -> None:
+    def __init__(self, calls: list[str], failures: Mapping[str, str] = FAILURES) -> None:
         self.calls = calls
+        self.failures = failures
 
     def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
         self.calls.append(profile_id)
         url = profile_url(profile_id, base_url)
-        if profile_id in FAILURES:
-            raise FAILURES[profile_id](profile_id, url, "the fake site says so")
+        if profile_id in self.failures:
+            raise ERRORS[self.failures[profile_id]](profile_id, url, "the fake site says so")
         name, headline = PEOPLE[profile_id]
         page = PageCapture(url, url, 200, page_html(name, headline), PNG)
         return ProfileCapture(
@@ -70,21 +93,46 @@ class FakeBrowser:
 
 
 class FakeBrowserResource(BrowserResource):
+    # Where the profiles visited are appended, one a line ("": nowhere).
+    calls_log: str = ""
+    failures: dict[str, str] = dict(FAILURES)
+
     @contextmanager
     def open(self) -> Iterator[FakeBrowser]:  # type: ignore[override]
-        calls = CALLS
-        yield FakeBrowser(calls)
+        calls: list[str] = []
+        try:
+            yield FakeBrowser(calls, self.failures)
+        finally:
+            if self.calls_log:
+                with open(self.calls_log, "a", encoding="utf-8") as log:
+                    log.writelines(f"{pid}\n" for pid in calls)
 
 
-CALLS: list[str] = []
+def calls_log(instance: dg.DagsterInstance) -> str:
+    return str(Path(instance.root_directory) / CALLS_FILE)
+
+
+def visited(instance: dg.DagsterInstance) -> list[str]:
+    """The profiles the fake browser visited in ``instance``'s runs, in order."""
+    path = Path(calls_log(instance))
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def forget_visits(instance: dg.DagsterInstance) -> None:
+    Path(calls_log(instance)).unlink(missing_ok=True)
 
 
 def resources(
-    text_bucket: str = BUCKET, metrics_namespace: str | None = None, **browser_settings: Any
+    text_bucket: str = BUCKET,
+    metrics_namespace: str | None = None,
+    *,
+    instance: dg.DagsterInstance | None = None,
+    **browser_settings: Any,
 ) -> dict[str, Any]:
     aws = AwsSettings(region_name=REGION)
+    log = calls_log(instance) if instance is not None else ""
     return {
-        "browser": FakeBrowserResource(base_url=BASE, **browser_settings),
+        "browser": FakeBrowserResource(base_url=BASE, calls_log=log, **browser_settings),
         "profile_storage": ProfileStorageResource(
             aws=aws,
             screenshot_bucket=BUCKET,
@@ -111,7 +159,9 @@ def run(
     defs = dg.Definitions(
         assets=[profile_pipeline],
         jobs=[profile_pipeline_job],
-        resources=resources(text_bucket, metrics_namespace, **(browser_settings or {})),
+        resources=resources(
+            text_bucket, metrics_namespace, instance=instance, **(browser_settings or {})
+        ),
     )
     job = defs.resolve_job_def("profile_pipeline_job")
     return job.execute_in_process(
@@ -129,7 +179,7 @@ def run_job(
     defs = dg.Definitions(
         assets=[profile_pipeline],
         jobs=[profile_pipeline_job, profile_checks_job],
-        resources=resources(),
+        resources=resources(instance=instance),
     )
     return defs.resolve_job_def(job_name).execute_in_process(
         instance=instance, tags=partition_range_tags(instance, ids), raise_on_error=False

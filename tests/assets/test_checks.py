@@ -7,8 +7,9 @@ import dagster as dg
 
 from linkedin_assets.assets.pipeline import INDEX, JSON
 from linkedin_assets.assets.run_report import run_rows
-from tests.assets.fakes import CALLS, run
+from tests.assets.fakes import forget_visits, run, visited
 from tests.conftest import BUCKET, TABLE
+from tests.index_reads import index_item
 
 IDS = ["ada-lovelace", "alan-turing"]
 
@@ -66,11 +67,11 @@ def test_checks_run_alone_and_explain_hand_made_damage(
         UpdateExpression="SET text_sha256 = :x",
         ExpressionAttributeValues={":x": {"S": "0" * 64}},
     )
-    CALLS.clear()
+    forget_visits(instance)
     materialized_before = len(instance.get_materialized_partitions(JSON))
 
     result = run_checks(instance, IDS)
-    assert CALLS == []  # no browser, no re-materialization
+    assert visited(instance) == []  # no browser, no re-materialization
     assert len(instance.get_materialized_partitions(JSON)) == materialized_before
     assert [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"] == []
     found = evaluations(result)
@@ -132,9 +133,7 @@ def test_a_failed_json_check_blocks_the_index_of_that_profile_only(
         ServerSideEncryption="AES256",
         ContentType="application/json",
     )
-    before = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]["updated_at"]
+    before = index_item(aws["dynamodb"], TABLE, "ada-lovelace")["updated_at"]
 
     result = run(instance, IDS, assets=(JSON, INDEX))
     assert not result.success
@@ -145,9 +144,7 @@ def test_a_failed_json_check_blocks_the_index_of_that_profile_only(
     assert (
         "profile_index" in rows["alan-turing"].materialized and rows["alan-turing"].failure is None
     )
-    after = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]["updated_at"]
+    after = index_item(aws["dynamodb"], TABLE, "ada-lovelace")["updated_at"]
     assert after == before  # the index was not touched for the blocked profile
 
 

@@ -12,9 +12,9 @@ import dagster as dg
 from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.assets.pipeline import ALL_ASSETS, CHECK_SPECS, profile_pipeline
 from linkedin_assets.assets.run_report import run_rows
-from linkedin_assets.errors import RateLimited
-from tests.assets.fakes import CALLS, resources, run
+from tests.assets.fakes import FAILURES, forget_visits, resources, run, visited
 from tests.conftest import BUCKET, TABLE
+from tests.index_reads import index_item
 
 
 def item_of(aws: dict, pid: str) -> dict:
@@ -93,20 +93,13 @@ def test_the_sites_answers_about_a_profile_are_recorded_and_the_run_stays_green(
 def test_a_profile_back_on_the_site_loses_its_tombstone(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
-    from tests.assets import fakes
-
-    assert run(instance, ["walled-person"]).success
-    assert item_of(aws, "walled-person")["unavailable"]["S"] == "auth_wall"
-    wall = fakes.FAILURES.pop("walled-person")
-    fakes.PEOPLE["walled-person"] = ("Wanda Wall", "Now public")
-    try:
-        assert run(instance, ["walled-person"]).success
-    finally:
-        fakes.FAILURES["walled-person"] = wall
-        del fakes.PEOPLE["walled-person"]
-    item = item_of(aws, "walled-person")
+    walled = {**FAILURES, "ada-lovelace": "auth_wall"}
+    assert run(instance, ["ada-lovelace"], browser_settings={"failures": walled}).success
+    assert item_of(aws, "ada-lovelace")["unavailable"]["S"] == "auth_wall"
+    assert run(instance, ["ada-lovelace"]).success  # the member shows the profile again
+    item = item_of(aws, "ada-lovelace")
     assert not {"unavailable", "unavailable_reason", "unavailable_seen_at"} & set(item)
-    assert item["text_s3_key"]["S"] == "profiles/walled-person.json"
+    assert item["text_s3_key"]["S"] == "profiles/ada-lovelace.json"
 
 
 def test_an_expired_session_fails_the_run_once_and_defers_what_it_did_not_reach(
@@ -117,7 +110,8 @@ def test_an_expired_session_fails_the_run_once_and_defers_what_it_did_not_reach(
     ids = ["ada-lovelace", "expired-session", "alan-turing", "limited-one", "limited-two"]
     result = run(instance, ids, browser_settings={"max_concurrent_pages": 1})
     assert not result.success
-    assert CALLS[-1] == "expired-session"  # the wall was the last visit of the run
+    calls = visited(instance)
+    assert calls[-1] == "expired-session"  # the wall was the last visit of the run
     [failure] = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
     user = failure.step_failure_data.user_failure_data
     assert user is not None and user.description is not None
@@ -134,11 +128,11 @@ def test_an_expired_session_fails_the_run_once_and_defers_what_it_did_not_reach(
     for pid in ids:
         row = rows[pid]
         assert row.failure is None and row.unavailable is None
-        if pid in CALLS and pid != "expired-session":
+        if pid in calls and pid != "expired-session":
             assert len(row.materialized) == len(ALL_ASSETS)
         else:  # met the wall, or never visited: left for a later run
             assert row.deferred and row.materialized == {}
-    not_visited = set(ids) - set(CALLS)
+    not_visited = set(ids) - set(calls)
     assert not_visited  # the limited-* profiles cannot be captured: they were never visited
     for pid in not_visited:
         assert "not visited: the signed-in session (LINKEDIN_STORAGE_STATE) has expired" in (
@@ -161,9 +155,7 @@ def test_json_metadata_and_index_item(aws: dict, instance: dg.DagsterInstance) -
         "Ada Lovelace",
         "Analyst",
     )
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["text_s3_key"]["S"] == "profiles/ada-lovelace.json"
     assert item["text_sha256"]["S"] == meta["sha256"]
     assert item["text_upload_failed"]["BOOL"] is False
@@ -191,14 +183,14 @@ def test_text_can_be_re_extracted_without_the_browser(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
     run(instance, ["ada-lovelace"])
-    CALLS.clear()
+    forget_visits(instance)
     result = run(
         instance,
         ["ada-lovelace"],
         assets=(dg.AssetKey("profile_text"), dg.AssetKey("profile_json")),
     )
     assert result.success
-    assert CALLS == []  # no page was loaded
+    assert visited(instance) == []  # no page was loaded
     assert set(run_rows(instance, result.run_id, ["ada-lovelace"])[0].materialized) == {
         "profile_text",
         "profile_json",
@@ -224,17 +216,13 @@ def test_failed_text_upload_keeps_screenshots_marks_the_index_and_a_later_run_cl
     assert set(row.materialized) == {"profile_screenshots"}
     assert row.failure["kind"] == "storage_failed" and "no-such-bucket" in row.failure["error"]
     assert aws["s3"].head_object(Bucket=BUCKET, Key="screenshots/ada-lovelace-profile.png")
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]
     assert item["screenshot_profile_key"]["S"] == "screenshots/ada-lovelace-profile.png"
 
     assert run(instance, ["ada-lovelace"]).success
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["text_upload_failed"]["BOOL"] is False
     assert "text_upload_error" not in item
 
@@ -253,27 +241,22 @@ def test_materialize_one_partition(aws: dict, instance: dg.DagsterInstance) -> N
 def test_rate_limiting_backs_off_then_stops_visiting_and_defers_the_rest(
     aws: dict, instance: dg.DagsterInstance
 ) -> None:
-    from tests.assets import fakes
-
     # The site rate-limits every visit: with one page at a time, the run visits two (the limit in
     # a row), whatever order its workers arrive in, and defers all four.
     ids = ["limited-one", "limited-two", "limited-three", "limited-four"]
-    fakes.FAILURES.update(dict.fromkeys(ids, RateLimited))
-    try:
-        result = run(
-            instance,
-            ids,
-            browser_settings={
-                "max_consecutive_blocks": 2,
-                "block_backoff_s": 0,
-                "max_concurrent_pages": 1,
-            },
-        )
-    finally:
-        for pid in ids:
-            fakes.FAILURES.pop(pid)
-    assert len(CALLS) == 2 and set(CALLS) < set(ids)  # stopped visiting after two
-    not_visited = set(ids) - set(CALLS)
+    result = run(
+        instance,
+        ids,
+        browser_settings={
+            "failures": {**FAILURES, **dict.fromkeys(ids, "rate_limited")},
+            "max_consecutive_blocks": 2,
+            "block_backoff_s": 0,
+            "max_concurrent_pages": 1,
+        },
+    )
+    calls = visited(instance)
+    assert len(calls) == 2 and set(calls) < set(ids)  # stopped visiting after two
+    not_visited = set(ids) - set(calls)
     rows = {r.profile_id: r for r in run_rows(instance, result.run_id, ids)}
     for pid in ids:
         assert rows[pid].deferred and rows[pid].failure is None and rows[pid].materialized == {}

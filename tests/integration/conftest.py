@@ -4,19 +4,15 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
+from linkedin_assets.testing.net import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["free_port", "stack_environ"]
 
 
 def stack_environ(data_dir: Path) -> dict[str, str]:

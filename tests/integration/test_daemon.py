@@ -7,14 +7,8 @@ policy allows. Bounded: every wait has a deadline and the process group is stopp
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
@@ -23,25 +17,14 @@ import pytest
 from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import load_sample_profiles
-from tests.integration.conftest import free_port, stack_environ
+from tests.index_reads import index_item
+from tests.integration.conftest import stack_environ
+from tests.integration.dagster_dev import dagster_dev, graphql, wait_for
 from tests.integration.local_aws import local_client
-from tests.integration.processes import stop_process_group
 
 pytestmark = pytest.mark.integration
-BIN = Path(sys.executable).parent
 OK = [p for p in load_sample_profiles() if p.outcome == "ok"][:3]
 ASSETS = ["profile_screenshots", "profile_text", "profile_json", "profile_index"]
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout_s: float, log: Path) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(1)
-    tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
-    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}\n{tail}")
 
 
 @pytest.fixture(scope="module")
@@ -57,35 +40,13 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     environ.pop("S3_PROFILE_TEXT_BUCKET_NAME")
     (data / "inbox").mkdir()
     ensure_dagster_home(environ)
-    port = free_port()
     log = data / "dagster-dev.log"
-    with LocalStack(StackSettings.from_environ(environ), persist=False), open(log, "wb") as out:
-        process = subprocess.Popen(
-            [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "linkedin_assets.definitions"],
-            env={**os.environ, **environ}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_for("the Dagster webserver", lambda: _get(f"{url}/server_info"), 180, log)
-            instance = dg.DagsterInstance.from_config(environ["DAGSTER_HOME"])
-            yield {"environ": environ, "url": url, "instance": instance, "log": log, "data": data}
-        finally:
-            stop_process_group(process)
-
-
-def _get(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def graphql(url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    request = urllib.request.Request(f"{url}/graphql", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    with (
+        LocalStack(StackSettings.from_environ(environ), persist=False),
+        dagster_dev({**os.environ, **environ}, log) as (url, _),
+    ):
+        instance = dg.DagsterInstance.from_config(environ["DAGSTER_HOME"])
+        yield {"environ": environ, "url": url, "instance": instance, "log": log, "data": data}
 
 
 def finished_runs(
@@ -96,19 +57,27 @@ def finished_runs(
     return done if len(runs) >= count and len(done) == len(runs) else None
 
 
-def test_a_dropped_file_is_captured_with_no_other_action(dev: dict[str, Any]) -> None:
-    environ, instance = dev["environ"], dev["instance"]
+@pytest.fixture(scope="module")
+def dropped(dev: dict[str, Any]) -> list[dg.DagsterRun]:
+    """A URL file dropped in the inbox, and the intake runs it became once they have finished:
+    made by whichever test asks first, so each test of this file also passes alone."""
     lines = [f"https://www.linkedin.com/in/{p.profile_id}/" for p in OK] + [
         "https://evil.test/in/nobody"
     ]
     (dev["data"] / "inbox" / "leads.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    runs = wait_for(
+    runs: list[dg.DagsterRun] = wait_for(
         "the intake runs",
-        lambda: finished_runs(instance, {"linkedin-assets/source": "intake-sensor"}, 2),
+        lambda: finished_runs(dev["instance"], {"linkedin-assets/source": "intake-sensor"}, 2),
         300,
         dev["log"],
     )
+    return runs
+
+
+def test_a_dropped_file_is_captured_with_no_other_action(
+    dev: dict[str, Any], dropped: list[dg.DagsterRun]
+) -> None:
+    environ, instance, runs = dev["environ"], dev["instance"], dropped
     assert len(runs) == 2  # three profiles, batch size two
     assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs), [r.status for r in runs]
     assert set(instance.get_dynamic_partitions("profiles")) == {p.profile_id for p in OK}
@@ -119,10 +88,7 @@ def test_a_dropped_file_is_captured_with_no_other_action(dev: dict[str, Any]) ->
             Bucket=environ["S3_SCREENSHOT_BUCKET_NAME"], Key=f"profiles/{sample.profile_id}.json"
         )
         assert head["ServerSideEncryption"] == "AES256"
-        item = dynamodb.get_item(
-            TableName=environ["DYNAMODB_PROFILE_TABLE"],
-            Key={"profile_id": {"S": sample.profile_id}},
-        )["Item"]
+        item = index_item(dynamodb, environ["DYNAMODB_PROFILE_TABLE"], sample.profile_id)
         assert item["text_upload_failed"]["BOOL"] is False
     report = (dev["data"] / "inbox" / "_rejects" / "leads.txt.rejects.csv").read_text()
     assert "leads.txt,4,https://evil.test/in/nobody," in report
@@ -143,15 +109,10 @@ mutation Launch($params: LaunchBackfillParams!) {
 
 @pytest.mark.parametrize(("picked", "runs_expected"), [((0, 1, 2), 1), ((0, 2), 2)])
 def test_a_ui_backfill_runs_as_few_runs_as_the_policy_allows(
-    dev: dict[str, Any], picked: tuple[int, ...], runs_expected: int
+    dev: dict[str, Any], dropped: list[dg.DagsterRun], picked: tuple[int, ...], runs_expected: int
 ) -> None:
     instance = dev["instance"]
-    wait_for(
-        "the intake partitions",
-        lambda: len(instance.get_dynamic_partitions("profiles")) == 3,
-        300,
-        dev["log"],
-    )
+    assert len(instance.get_dynamic_partitions("profiles")) == 3  # the intake's, from `dropped`
     order = instance.get_dynamic_partitions("profiles")
     partitions = [order[i] for i in picked]
     params = {

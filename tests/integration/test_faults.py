@@ -30,6 +30,7 @@ from linkedin_assets.testing.fault_suite import (
     scaled_backoff,
     stack_environment,
 )
+from tests.index_reads import index_item
 from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration
@@ -118,9 +119,7 @@ def run_through(
         rows = [by_id[pid] for pid in ids]
         dynamodb = local_client("dynamodb", {"AWS_ENDPOINT_URL": moto_url})
         items = {
-            pid: dynamodb.get_item(
-                TableName=environ["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-            ).get("Item")
+            pid: index_item(dynamodb, environ["DYNAMODB_PROFILE_TABLE"], pid, missing_ok=True)
             for pid in ids
         }
         return instance, rows, items, proxy

@@ -13,6 +13,7 @@ import pytest
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.sample_site import load_sample_profiles
+from tests.index_reads import index_item
 from tests.integration.local_aws import local_client
 
 pytestmark = pytest.mark.integration
@@ -58,9 +59,7 @@ def test_forget_deletes_objects_item_and_partition(stack: dict[str, str]) -> Non
     assert done.returncode == 0, done.stderr
     assert f"profiles/{pid}.json" in done.stdout
     assert keys() == []
-    assert "Item" not in ddb.get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-    )
+    assert index_item(ddb, stack["DYNAMODB_PROFILE_TABLE"], pid, missing_ok=True) is None
     assert pid not in dg.DagsterInstance.from_config(stack["DAGSTER_HOME"]).get_dynamic_partitions(
         "profiles"
     )

@@ -19,6 +19,8 @@ from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.sample_site import load_sample_profiles
+from linkedin_assets.resources.provisioning import ensure_bucket, ensure_table
+from tests.index_reads import index_item
 
 pytestmark = pytest.mark.integration
 
@@ -128,9 +130,7 @@ def test_every_object_of_a_captured_profile(
     assert meta["status"] == head["Metadata"]["status"]
     assert meta["processing_state"] == "indexed" and meta["indexed_at"] >= meta["uploaded_at"]
 
-    item = clients["dynamodb"].get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-    )["Item"]
+    item = index_item(clients["dynamodb"], stack["DYNAMODB_PROFILE_TABLE"], pid)
     assert item["text_s3_key"]["S"] == f"profiles/{pid}.json"
     assert item["text_s3_url"]["S"] == f"s3://{bucket}/profiles/{pid}.json"
     assert item["text_sha256"]["S"] == digest.hexdigest()
@@ -176,6 +176,12 @@ def test_profiles_the_site_would_not_show_are_recorded_or_deferred_and_write_not
 def test_s3_refusing_the_upload_marks_the_index(
     stack: dict, clients: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Its own bucket and table on the shared stack: the profile's failed upload is marked in an
+    # index no other test reads, so the tests of this file pass in any order.
+    ensure_bucket(clients["s3"], "refused-upload-screenshots", "us-west-2")
+    ensure_table(clients["dynamodb"], "refused-upload-profiles")
+    monkeypatch.setenv("S3_SCREENSHOT_BUCKET_NAME", "refused-upload-screenshots")
+    monkeypatch.setenv("DYNAMODB_PROFILE_TABLE", "refused-upload-profiles")
     monkeypatch.setenv("S3_PROFILE_TEXT_BUCKET_NAME", "bucket-that-does-not-exist")
     pid = OK[1].profile_id
     with dg.instance_for_test() as instance:
@@ -188,22 +194,12 @@ def test_s3_refusing_the_upload_marks_the_index(
     assert not result.success
     assert row.failure is not None and "bucket-that-does-not-exist" in row.failure["error"]
     assert "profile_screenshots" in row.materialized and "profile_json" not in row.materialized
-    item = clients["dynamodb"].get_item(
-        TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-    )["Item"]
+    item = index_item(clients["dynamodb"], "refused-upload-profiles", pid)
     assert item["text_upload_failed"]["BOOL"] is True
     assert "NoSuchBucket" in item["text_upload_error"]["S"]
 
 
 SESSION_COOKIE = "AQEDAR-EXPIRED-SESSION-COOKIE"
-
-
-def index_item(clients: dict, stack: dict, pid: str) -> dict:
-    return (
-        clients["dynamodb"]
-        .get_item(TableName=stack["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}})
-        .get("Item", {})
-    )
 
 
 def test_an_expired_session_fails_the_run_once_and_defers_the_rest(
@@ -225,7 +221,9 @@ def test_an_expired_session_fails_the_run_once_and_defers_the_rest(
     monkeypatch.setenv("PROFILE_UPLOAD_WORKERS", "1")
     walled = next(p.profile_id for p in SAMPLES if p.outcome == "blocked")
     ids = [walled, *(p.profile_id for p in OK[-3:])]
-    before = index_item(clients, stack, walled)
+    before = index_item(
+        clients["dynamodb"], stack["DYNAMODB_PROFILE_TABLE"], walled, missing_ok=True
+    )
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("profiles", ids)
         result = (
@@ -259,5 +257,8 @@ def test_an_expired_session_fails_the_run_once_and_defers_the_rest(
             rows[pid].deferred or ""
         )
     # Signed in, the wall says nothing about the member: its index item is not touched.
-    assert index_item(clients, stack, walled) == before
+    assert (
+        index_item(clients["dynamodb"], stack["DYNAMODB_PROFILE_TABLE"], walled, missing_ok=True)
+        == before
+    )
     assert SESSION_COOKIE not in logged + user.description and str(session) not in logged

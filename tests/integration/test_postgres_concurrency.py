@@ -43,6 +43,7 @@ from linkedin_assets.local.sample_site import SampleSite
 from linkedin_assets.testing.fault_suite import environment, stack_environment
 from linkedin_assets.testing.generated_site import generate_site
 from linkedin_assets.testing.postgres import LocalPostgres, PostgresServer
+from tests.index_reads import index_item
 from tests.integration.local_aws import local_client
 from tests.integration.processes import stop_process_group
 
@@ -367,8 +368,5 @@ def assert_stored(environ: dict[str, str], ids: list[str]) -> None:
             layout.profile_meta_key(pid),
         ):  # fmt: skip
             s3.head_object(Bucket=bucket, Key=key)  # raises for a missing object
-        item = dynamodb.get_item(
-            TableName=environ["DYNAMODB_PROFILE_TABLE"], Key={"profile_id": {"S": pid}}
-        ).get("Item")
-        assert item is not None, f"{pid} has no index item"
+        item = index_item(dynamodb, environ["DYNAMODB_PROFILE_TABLE"], pid)
         assert item["text_s3_key"]["S"] == f"profiles/{pid}.json"

@@ -25,11 +25,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +40,10 @@ from linkedin_assets.commands.demo import run_profiles, run_reports
 from linkedin_assets.definitions import build_definitions
 from linkedin_assets.local.instance import ensure_dagster_home
 from linkedin_assets.local.sample_site import load_sample_profiles
-from tests.integration.conftest import free_port
-from tests.integration.processes import stop_process_group
+from tests.integration.dagster_dev import dagster_dev, graphql
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
-BIN = Path(sys.executable).parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
 SAMPLES = load_sample_profiles()
 OK_IDS = [p.profile_id for p in SAMPLES if p.outcome == "ok"][:3]
@@ -75,24 +70,6 @@ CHROMIUM_ARGS = [
 UI_TIMEOUT_MS = 30_000
 
 
-def wait_for(what: str, check: Callable[[], Any], timeout_s: float, log: Path) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(1)
-    tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
-    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}\n{tail}")
-
-
-def graphql(url: str, query: str) -> dict[str, Any]:
-    body = json.dumps({"query": query}).encode()
-    request = urllib.request.Request(f"{url}/graphql", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def code_location(url: str) -> str | None:
     """`<repository>@<location>` once the webserver has loaded the code location, else None."""
     try:
@@ -117,24 +94,14 @@ def dev(stack: dict[str, str]) -> Iterator[dict[str, Any]]:
         "PROFILE_URL_SENSOR_STATUS": "stopped",
         "PROFILE_REFRESH_SCHEDULE_STATUS": "stopped",
     }
-    port = free_port()
     log = data / "dagster-dev.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "linkedin_assets.definitions"],
-            env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}"
-            location = wait_for(
-                "the code location in the webserver", lambda: code_location(url), 180, log
-            )
-            # The first visit on localhost opens a "Join the Dagster community" dialog over the
-            # page; this is the instance-wide "seen" flag the dialog's Skip button sets.
-            assert graphql(url, "mutation { setNuxSeen }")["data"]["setNuxSeen"] is True
-            yield {"url": url, "location": location, "log": log}
-        finally:
-            stop_process_group(process)
+    with dagster_dev(
+        environ, log, ready=code_location, what="the code location in the webserver"
+    ) as (url, location):
+        # The first visit on localhost opens a "Join the Dagster community" dialog over the
+        # page; this is the instance-wide "seen" flag the dialog's Skip button sets.
+        assert graphql(url, "mutation { setNuxSeen }")["data"]["setNuxSeen"] is True
+        yield {"url": url, "location": location, "log": log}
 
 
 @pytest.fixture(scope="module")

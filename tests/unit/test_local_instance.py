@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from linkedin_assets._compat import SqliteEventLogStorage
 from linkedin_assets.errors import ConfigurationError
@@ -31,6 +32,19 @@ STOCK = (
 )
 
 
+def batching_config(home: Path) -> dict[str, object]:
+    """What the batching dagster.yaml must say, written out here rather than computed by the
+    function under test."""
+    return {
+        "telemetry": {"enabled": False},
+        "event_log_storage": {
+            "module": EVENT_STORE_MODULE,
+            "class": EVENT_STORE_CLASS,
+            "config": {"base_dir": str(home / "history" / "runs")},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def no_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
     # Recorded, so that whatever a test sets is undone after it.
@@ -45,7 +59,7 @@ def test_the_local_instance_runs_on_dagsters_own_storage(
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     environ = {"DAGSTER_HOME": str(tmp_path)}
     ensure_dagster_home(environ)
-    assert (tmp_path / "dagster.yaml").read_text() == STOCK == local_dagster_yaml(tmp_path)
+    assert (tmp_path / "dagster.yaml").read_text() == STOCK
     with dg.DagsterInstance.get() as instance:
         assert type(instance.event_log_storage) is SqliteEventLogStorage
     assert (tmp_path / "history" / "runs" / "index.db").exists()
@@ -129,7 +143,7 @@ def test_the_local_instance_monitors_runs_with_the_local_launcher(tmp_path: Path
 def test_switching_the_batching_event_log_on_and_off_rewrites_our_file(tmp_path: Path) -> None:
     config = tmp_path / "dagster.yaml"
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path), BATCHED_EVENT_LOG_VAR: "1"})
-    assert config.read_text() == local_dagster_yaml(tmp_path, batched=True) != STOCK
+    assert yaml.safe_load(config.read_text()) == batching_config(tmp_path)
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path)})
     assert config.read_text() == STOCK
 
@@ -138,7 +152,7 @@ def test_a_moved_local_home_points_at_its_new_directory(tmp_path: Path) -> None:
     config = tmp_path / "dagster.yaml"
     config.write_text(local_dagster_yaml(Path("/where/it/was"), batched=True))
     ensure_dagster_home({"DAGSTER_HOME": str(tmp_path), BATCHED_EVENT_LOG_VAR: "1"})
-    assert config.read_text() == local_dagster_yaml(tmp_path, batched=True)
+    assert yaml.safe_load(config.read_text()) == batching_config(tmp_path)
     assert "/where/it/was" not in config.read_text()
 
 

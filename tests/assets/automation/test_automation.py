@@ -17,6 +17,7 @@ from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
 from tests.assets.fakes import run
 from tests.conftest import REGION, TABLE
+from tests.index_reads import index_item
 
 SENSOR = build_intake_sensor({}, "local")
 SCHEDULE = build_refresh_schedule({}, "local")
@@ -103,9 +104,7 @@ def test_status_goes_to_the_index_and_a_later_change_reruns_json_and_index(
     )
     first = tick(instance, inbox)
     apply(instance, first)
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["status"]["S"] == "possible"
     (inbox / "b.csv").write_text(
         "url,status\nlinkedin.com/in/ada-lovelace,qualified\nlinkedin.com/in/alan-turing,\n"
@@ -118,9 +117,7 @@ def test_status_goes_to_the_index_and_a_later_change_reruns_json_and_index(
         "profile_index",
     }
     assert request.tags["dagster/asset_partition_range_start"] == "ada-lovelace"
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})[
-        "Item"
-    ]
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
     assert item["status"]["S"] == "qualified"
 
 

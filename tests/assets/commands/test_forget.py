@@ -18,6 +18,7 @@ from linkedin_assets.resources.profile_index import DynamoDBIndexStore
 from linkedin_assets.resources.provisioning import ensure_bucket
 from tests.assets.fakes import run
 from tests.conftest import BUCKET, REGION, TABLE
+from tests.index_reads import index_item
 
 ADA, ALAN = "ada-lovelace", "alan-turing"
 TEXT_BUCKET = "test-text-bucket"
@@ -114,10 +115,7 @@ def snapshot(aws: dict[str, Any], *buckets: str) -> dict[tuple[str, str], str]:
 
 
 def item(aws: dict[str, Any], pid: str) -> dict[str, Any] | None:
-    response = aws["dynamodb"].get_item(
-        TableName=TABLE, Key={"profile_id": {"S": pid}}, ConsistentRead=True
-    )
-    return response.get("Item")
+    return index_item(aws["dynamodb"], TABLE, pid, missing_ok=True)
 
 
 def partitions(instance: dg.DagsterInstance) -> list[str]:

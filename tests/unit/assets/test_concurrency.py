@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,6 +51,9 @@ class Gauge:
 def test_bounded_map_returns_every_result_with_at_most_workers_in_flight() -> None:
     gauge = Gauge()
     finished: list[int] = []
+    # The first four items meet at the barrier: four workers in flight at once, for certain (a
+    # fifth would be let in only by a bounded_map that runs too many; the timeout ends a hang).
+    all_in_flight = threading.Barrier(4, timeout=30)
 
     def items() -> Iterator[int]:
         for n in range(40):
@@ -61,28 +63,37 @@ def test_bounded_map_returns_every_result_with_at_most_workers_in_flight() -> No
 
     def square(n: int) -> int:
         with gauge:
-            time.sleep(0.005)
+            if n < 4:
+                all_in_flight.wait()
         finished.append(n)
         return n * n
 
     seen = list(bounded_map(square, items(), workers=4))
     assert sorted(seen) == [(n, n * n) for n in range(40)]
-    assert 2 <= gauge.peak <= 4
+    assert gauge.peak == 4
 
 
 def test_bounded_map_wakes_the_caller_while_work_is_slow() -> None:
-    wakes = []
+    # The work ends only once the caller has been woken three times while it was in flight: a
+    # bounded_map that woke the caller only with results would leave it to time out.
+    wakes: list[int] = []
+    woken_thrice = threading.Event()
+
+    def on_wake() -> None:
+        wakes.append(1)
+        if len(wakes) >= 3:
+            woken_thrice.set()
+
     results = list(
         bounded_map(
-            lambda n: time.sleep(0.3) or n,
+            lambda n: n if woken_thrice.wait(timeout=30) else -1,
             [1],
             workers=1,
-            on_wake=lambda: wakes.append(1),
-            wake_every_s=0.05,
+            on_wake=on_wake,
+            wake_every_s=0.01,
         )
     )
     assert results == [(1, 1)]
-    assert len(wakes) >= 3
 
 
 def test_bounded_map_of_nothing_and_an_error_propagates() -> None:
@@ -132,25 +143,50 @@ def test_backoff_pauses_doubling_then_stops_and_a_success_resets() -> None:
     assert any("no more visits" in msg for _, msg in log.lines)
 
 
+class FakeClock:
+    """A monotonic clock that moves only when someone sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 def test_backoff_makes_the_next_visit_wait_out_the_pause() -> None:
-    backoff = BlockBackoff(limit=5, first_pause_s=0.2, log=Recorder())
-    assert backoff.before_visit() is True
+    clock = FakeClock()
+    backoff = BlockBackoff(5, first_pause_s=10, log=Recorder(), sleep=clock.sleep, clock=clock)
+    assert backoff.before_visit() is True and clock.slept == []
     backoff.after(rate_limited=True)
-    started = time.monotonic()
+    pause = backoff.pause_s
+    assert 8 <= pause <= 12
+    clock.now += 3  # part of the pause has passed already: only the rest is owed
     assert backoff.before_visit() is True
-    assert time.monotonic() - started >= 0.15
+    assert clock.slept == [pytest.approx(pause - 3)]
+    assert backoff.pause_s == 0 and backoff.before_visit() is True
+    assert len(clock.slept) == 1
 
 
 class SlowBrowser:
-    def __init__(self, rate_limited: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, rate_limited: frozenset[str] = frozenset(), meet: threading.Barrier | None = None
+    ) -> None:
         self.gauge = Gauge()
         self.calls: list[str] = []
         self.rate_limited = rate_limited
+        # The first ``meet.parties`` captures wait for each other: that many pages open at once.
+        self.meet = meet
 
     def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
         with self.gauge:
             self.calls.append(profile_id)
-            time.sleep(0.02)
+            if self.meet is not None and len(self.calls) <= self.meet.parties:
+                self.meet.wait()
             url = f"{base_url}/in/{profile_id}/"
             if profile_id in self.rate_limited:
                 raise RateLimited(profile_id, url, "HTTP 999")
@@ -173,7 +209,7 @@ def capture_all(browser: PoliteBrowser, ids: list[str], workers: int) -> dict[st
 
 
 def test_polite_browser_keeps_to_its_pages_however_many_workers() -> None:
-    inner = SlowBrowser()
+    inner = SlowBrowser(meet=threading.Barrier(3, timeout=30))
     polite = PoliteBrowser(inner, pages=3, backoff=BlockBackoff(3, 0, Recorder()))
     results = capture_all(polite, [f"person-{n}" for n in range(24)], workers=10)
     assert all(isinstance(r, ProfileCapture) for r in results.values())

@@ -31,6 +31,7 @@ from linkedin_assets.resources.object_store import ObjectInfo, PutResult, S3Obje
 from linkedin_assets.resources.profile_index import DynamoDBIndexStore
 from tests.assets.fakes import BASE, FakeBrowser
 from tests.conftest import BUCKET, REGION, TABLE
+from tests.index_reads import index_item
 from tests.unit.assets.test_concurrency import Recorder
 
 
@@ -152,9 +153,7 @@ def test_when_the_rounds_run_out_the_profile_is_deferred_not_failed(aws: dict[st
     assert "after 3 round(s)" in (outcome.error or "") and "SlowDown" in (outcome.error or "")
     assert summarise([outcome])["failed"] == 0 and summarise([outcome])["deferred"] == 1
     # Not a failure of the profile: the index does not mark its text upload failed.
-    assert "Item" not in aws["dynamodb"].get_item(
-        TableName=TABLE, Key={"profile_id": {"S": "alan-turing"}}
-    )
+    assert index_item(aws["dynamodb"], TABLE, "alan-turing", missing_ok=True) is None
 
 
 def test_the_time_budget_defers_before_the_rounds_run_out(aws: dict[str, Any]) -> None:
@@ -171,8 +170,8 @@ def test_a_permanent_storage_error_fails_at_once_with_its_reason(aws: dict[str, 
     result = process_profile(run, ProfileWork.start("ada-lovelace"))
     assert isinstance(result, ProfileOutcome) and result.failed and run.profile_retries == 0
     assert result.error_kind == "storage_failed" and "AccessDenied" in (result.error or "")
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key={"profile_id": {"S": "ada-lovelace"}})
-    assert item["Item"]["text_upload_failed"] == {"BOOL": True}
+    item = index_item(aws["dynamodb"], TABLE, "ada-lovelace")
+    assert item["text_upload_failed"] == {"BOOL": True}
 
 
 def test_retry_pauses_grow_are_capped_and_are_the_same_on_every_run() -> None:

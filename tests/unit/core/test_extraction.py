@@ -168,9 +168,8 @@ def test_fallbacks_are_recorded_for_variant_pages_only(sample: SampleProfile) ->
         assert fallback.field in fallback.message and fallback.found_by in fallback.message
 
 
-def test_extraction_is_deterministic_and_fast() -> None:
-    import time
-
+def test_extraction_is_deterministic() -> None:
+    # Its speed is a benchmark's figure (benchmarks/extraction_benchmark.py), not a timed test.
     pages = [
         (
             (PAGES_DIR / p.profile_id / "profile.html").read_text(encoding="utf-8"),
@@ -181,12 +180,8 @@ def test_extraction_is_deterministic_and_fast() -> None:
         for p in OK_PROFILES
     ]
     first = [extract_profile(*page) for page in pages]
-    started = time.perf_counter()
     second = [extract_profile(*page) for page in pages]
-    elapsed = time.perf_counter() - started
     assert first == second
-    # 50 profiles a second is the floor; leave a wide margin for slow CI machines.
-    assert elapsed / len(pages) < 0.02
 
 
 # ---- focused snippets ----------------------------------------------------------------------

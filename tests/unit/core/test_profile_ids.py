@@ -278,14 +278,50 @@ def test_round_trip_through_profile_url(profile_id: str) -> None:
     assert profile_id_from_url(profile_url(profile_id)) == profile_id
 
 
-@pytest.mark.parametrize("profile_id", VALID_IDS)
-def test_ids_are_safe_partition_keys_and_s3_segments(profile_id: str) -> None:
+def assert_safe_partition_key_and_s3_segment(profile_id: str) -> None:
     for forbidden in (",", "[", "]", "...", "/", "\\", "%", "\0", "\a", "\b", "\f", "\v"):
         assert forbidden not in profile_id
     assert profile_id == profile_id.strip()
     assert profile_id not in (".", "..")
     assert not any(unicodedata.category(char).startswith("C") for char in profile_id)
     assert not any(char.isspace() for char in profile_id)
+
+
+# What the code accepts and returns is checked, not the literals above: an ID the validator or the
+# URL parser lets through must be a safe partition key and S3 key segment, whatever it was given.
+UNSAFE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list(",[]./\\%\0\a\b\f\v \t\n-_ACoAwü田")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(UNSAFE_TEXT)
+def test_whatever_the_validator_accepts_is_safe(candidate: str) -> None:
+    try:
+        profile_id = validate_profile_id(candidate)
+    except InvalidProfileUrl:
+        return
+    assert_safe_partition_key_and_s3_segment(profile_id)
+
+
+@settings(max_examples=500, deadline=None)
+@given(UNSAFE_TEXT)
+def test_whatever_the_url_parser_accepts_is_safe(slug: str) -> None:
+    try:
+        profile_id = profile_id_from_url(IN + quote(slug, safe=",[]\\%"))
+    except InvalidProfileUrl:
+        return
+    assert_safe_partition_key_and_s3_segment(profile_id)
+
+
+@pytest.mark.parametrize("profile_id", VALID_IDS)
+def test_valid_ids_come_back_safe_from_the_code(profile_id: str) -> None:
+    assert_safe_partition_key_and_s3_segment(validate_profile_id(profile_id))
+    assert_safe_partition_key_and_s3_segment(profile_id_from_url(profile_url(profile_id)))
 
 
 @pytest.mark.parametrize(("url", "expected"), ACCEPTED)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -12,6 +10,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from linkedin_assets.local.sample_site import SampleProfile, SampleSite, load_sample_profiles
+from linkedin_assets.testing.net import fetch
 
 PROFILES = load_sample_profiles()
 OK = [p for p in PROFILES if p.outcome == "ok"]
@@ -23,24 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, method=method)
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ survive (timeout, crashed tab, 10 MB page, redirect loop, HTTP 999)."""
 from __future__ import annotations
 
 import socket
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from linkedin_assets.testing.fault_site import (
     FaultSite,
     StandIn,
 )
+from linkedin_assets.testing.net import fetch
 
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 TIMEOUT_S = 5.0
@@ -41,24 +39,6 @@ OK = [p for p in load_sample_profiles() if p.outcome == "ok"]
 # The sites here are on loopback, as in local.
 LOCAL = HostPolicy(internal_allowed=True)
 NORMAL = next(p for p in OK if p.era == "logged_out_2023")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, method=method)
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture(scope="module")
@@ -162,11 +142,11 @@ def test_never_loads_sends_a_partial_page_and_stop_ends_it(sample_site: SampleSi
                 received += s.recv(4096)
             assert received.startswith(b"HTTP/1.1 200 ")
             assert b"Transfer-Encoding: chunked" in received
-            started = time.monotonic()
             site.stop()
-            while chunk := s.recv(4096):  # the server hangs up instead of finishing the page
+            # The server hangs up instead of finishing the page (a page that went on loading
+            # would outlast the socket's 5 s timeout: TimeoutError).
+            while chunk := s.recv(4096):
                 assert b"</html>" not in chunk and not chunk.endswith(b"0\r\n\r\n")
-            assert time.monotonic() - started < 5
     finally:
         site.stop()
     assert site.stats()["faults"] == {FAULT_NEVER_LOADS: 1}
@@ -174,10 +154,9 @@ def test_never_loads_sends_a_partial_page_and_stop_ends_it(sample_site: SampleSi
 
 @pytest.mark.integration
 def test_never_loads_times_out_in_chromium(fault_site: FaultSite, session: ChromiumSession) -> None:
-    started = time.monotonic()
-    with pytest.raises(PlaywrightTimeoutError, match="Timeout 5000ms exceeded"):
+    # Playwright's own timeout ends it (its message names the session's TIMEOUT_S).
+    with pytest.raises(PlaywrightTimeoutError, match=f"Timeout {TIMEOUT_S * 1000:.0f}ms exceeded"):
         session.capture_page(f"{fault_site.base_url}/in/{FAULT_NEVER_LOADS}/")
-    assert TIMEOUT_S <= time.monotonic() - started < 2 * TIMEOUT_S
     with pytest.raises(CaptureError, match="Timeout") as caught:
         session.capture_profile(FAULT_NEVER_LOADS, fault_site.base_url)
     assert isinstance(caught.value.__cause__, PlaywrightTimeoutError)
@@ -187,10 +166,9 @@ def test_never_loads_times_out_in_chromium(fault_site: FaultSite, session: Chrom
 def test_crashed_tab_is_reported_and_the_context_carries_on(fault_site: FaultSite) -> None:
     # The crash takes 4-12 s (the renderer must fill V8's heap first): more than TIMEOUT_S.
     with open_browser(chromium_executable=CHROMIUM, timeout_s=30, policy=LOCAL) as patient:
-        started = time.monotonic()
+        # A crash, not the 30 s timeout: the reason says so.
         with pytest.raises(CaptureError, match="(?i)page crashed") as caught:
             patient.capture_profile(FAULT_CRASHES_TAB, fault_site.base_url)
-        assert time.monotonic() - started < 30
         assert isinstance(caught.value.__cause__, PlaywrightError)
         # The crash comes while the page loads, after its answer arrived (wait_until="commit").
         assert "page crashed" in caught.value.reason.lower()
@@ -212,15 +190,14 @@ def test_huge_page_is_ten_megabytes_and_fails_cleanly(
     assert "Hugo Pagewright" in html and html.count("<p>Padding line") > 60_000
     assert len(fetch(f"{url}recent-activity/all/")[2]) > HUGE_PAGE_BYTES - 1024
     # Chromium needs ~5 s to load it and ~2 s for content(), and cannot take a full-page screenshot
-    # of a page 2.2 million pixels tall; however the session copes, it must fail cleanly in time.
-    started = time.monotonic()
+    # of a page 2.2 million pixels tall; however the session copes, it must fail cleanly (the
+    # session's timeouts bound it; pytest-timeout ends a hang).
     try:
         capture = session.capture_profile(FAULT_HUGE_PAGE, fault_site.base_url)
     except CaptureError as exc:
         assert exc.profile_id == FAULT_HUGE_PAGE and exc.reason
     else:
         assert len(capture.profile.html) > HUGE_PAGE_BYTES - 1024
-    assert time.monotonic() - started < 6 * TIMEOUT_S
     capture = session.capture_page(f"{fault_site.base_url}/in/{NORMAL.profile_id}/")
     assert capture.status == 200
 

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,17 +13,9 @@ from linkedin_assets.core.extraction import extract_profile
 from linkedin_assets.core.profile_ids import validate_profile_id
 from linkedin_assets.local.sample_site import SampleProfile, SampleSite, load_sample_profiles
 from linkedin_assets.testing.generated_site import TEMPLATES, generate_site
+from linkedin_assets.testing.net import fetch
 
 COUNT = 200
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.read()
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +77,11 @@ def test_sample_site_serves_generated_profiles(
     with SampleSite(pages_dir=pages_dir) as site:
         for sample in profiles[:: COUNT // 5]:
             base = f"{site.base_url}/in/{quote(sample.profile_id)}"
-            status, body = fetch(f"{base}/")
+            status, _, body = fetch(f"{base}/", follow_redirects=True)
             assert status == 200
             assert sample.expected["name"] in body.decode("utf-8")
-            assert fetch(f"{base}/recent-activity/all/")[0] == 200
-        status, body = fetch(f"{site.base_url}/in/maren-okafor-7b3a21/")
+            assert fetch(f"{base}/recent-activity/all/", follow_redirects=True)[0] == 200
+        status, _, body = fetch(f"{site.base_url}/in/maren-okafor-7b3a21/", follow_redirects=True)
         assert status == 404 and b"Profile Not Found" in body
 
 
