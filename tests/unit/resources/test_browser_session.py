@@ -19,6 +19,7 @@ from linkedin_assets.errors import CaptureError, ConfigurationError
 from linkedin_assets.resources.browser import (
     CHROMIUM_NAMES,
     ChromiumSession,
+    PageTooLarge,
     find_chromium,
     open_browser,
 )
@@ -28,8 +29,12 @@ HTML = "<html><head><title>Ada</title></head><body><h1>Ada</h1></body></html>"
 
 
 class FakeResponse:
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, length: int = len(HTML)) -> None:
         self.status = status
+        self.length = length
+
+    async def header_value(self, name: str) -> str | None:
+        return str(self.length) if name.lower() == "content-length" else None
 
 
 class FakePage:
@@ -41,6 +46,7 @@ class FakePage:
         self.viewport_size = {"width": 1280, "height": 900}
         self.closed = False
         self.loads = 0
+        self.read = 0  # times the rendered document was read
 
     def on(self, event: str, handler: Any) -> None:
         pass
@@ -49,9 +55,13 @@ class FakePage:
         self.loads += 1
         await self.context.on_goto(self, url)
         self.url = url
-        return FakeResponse(200)
+        return FakeResponse(200, self.context.declared.get(url, len(HTML)))
+
+    async def wait_for_load_state(self, state: str, timeout: float) -> None:
+        pass
 
     async def content(self) -> str:
+        self.read += 1
         return HTML
 
     async def screenshot(self, **_: Any) -> bytes:
@@ -79,6 +89,7 @@ class FakeContext:
     def __init__(self) -> None:
         self.pages: list[FakePage] = []
         self.failing: set[str] = set()  # URLs whose load fails (a Playwright error)
+        self.declared: dict[str, int] = {}  # URLs whose answer declares another Content-Length
         self.gate: asyncio.Event | None = None  # when set, loads wait for it
         self.in_goto = 0
         self.peak_in_goto = 0
@@ -223,6 +234,19 @@ def test_a_page_is_reused_and_one_that_failed_is_closed(loop: asyncio.AbstractEv
     capture = browser.capture_page(url(3))
     assert len(context.pages) == 2 and not context.pages[1].closed
     assert capture.final_url == url(3) and capture.status == 200
+
+
+def test_a_page_that_declares_itself_too_large_is_refused_before_it_is_read(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = FakeContext()
+    context.declared[url(1)] = 9_000_000
+    browser = session(loop, context, max_page_bytes=8_000_000)
+    with pytest.raises(PageTooLarge, match="page is 9.0 MB, over the 8 MB limit"):
+        browser.capture_page(url(1))
+    assert context.pages[0].read == 0 and context.pages[0].closed
+    context.declared[url(2)] = 8_000_000  # at the limit: loaded as usual
+    assert browser.capture_page(url(2)).status == 200
 
 
 def test_a_failed_profile_load_is_a_capture_error_with_its_first_line(
