@@ -37,6 +37,15 @@ def batching_config(home: Path) -> dict[str, object]:
     function under test."""
     return {
         "telemetry": {"enabled": False},
+        "run_launcher": {
+            "module": "linkedin_assets.local.run_launcher",
+            "class": "LocalRunLauncher",
+        },
+        "run_monitoring": {
+            "enabled": True,
+            "poll_interval_seconds": 5,
+            "max_resume_run_attempts": 0,
+        },
         "event_log_storage": {
             "module": EVENT_STORE_MODULE,
             "class": EVENT_STORE_CLASS,
