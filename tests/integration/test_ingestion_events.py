@@ -85,7 +85,9 @@ def test_the_upload_records_events_arrive_too_and_are_the_only_others(first_run:
     # skips it. Nothing else of the run (screenshots, captures, extracted/) reaches the queue.
     _, rows, events = first_run
     others = Counter(e.key for e in events if not is_profile_document(e.key, "profiles/"))
-    assert others == Counter({f"profiles/{pid}.meta.json": 1 for pid in OK})
+    # Two per record: written when the document is published ("extracted"), again once the index
+    # item is ("indexed").
+    assert others == Counter({f"profiles/{pid}.meta.json": 2 for pid in OK})
     assert {e.event_name for e in events} == {"ObjectCreated:Put"}
 
 
