@@ -255,12 +255,15 @@ def leak_run(stack: dict[str, str], site_front: CookieFront) -> LeakRun:
 
 def test_the_demo_ran_with_the_session_and_the_cookie_reached_the_site(leak_run: LeakRun) -> None:
     demo = leak_run.demo
-    # Playwright took the storage state (open_browser fails the run otherwise) ...
-    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
-    assert f"{len(SAMPLES)} of {len(SAMPLES)} profiles as expected" in demo.stdout
-    # ... and sent its cookie with every profile request, failing profiles' included.
+    # Signed in, the sample site's auth wall says the session expired (docs/intake.md): the run
+    # fails once, naming what to renew, and stops visiting; the secret must not leak from there
+    # either. Playwright took the storage state (open_browser fails the run otherwise) ...
+    assert demo.returncode == 1, demo.stdout[-3000:] + demo.stderr[-3000:]
+    assert "The signed-in session in LINKEDIN_STORAGE_STATE has expired" in demo.stderr
+    walled = next(p.profile_id for p in SAMPLES if p.outcome == "blocked")
+    # ... and sent its cookie with every profile request, the walled one's included.
     profile_requests = [(p, c) for p, c in leak_run.cookies if p.startswith("/in/")]
-    assert len({p.split("/")[2] for p, _ in profile_requests}) == len(SAMPLES)
+    assert walled in {p.split("/")[2] for p, _ in profile_requests}
     assert all(c and f"li_at={COOKIE_VALUE}" in c for _, c in profile_requests)
 
 
@@ -273,7 +276,7 @@ def test_no_secret_in_the_command_output(leak_run: LeakRun) -> None:
 def test_no_secret_in_dagster_runs_or_event_logs(leak_run: LeakRun) -> None:
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs()
-        assert len(runs) == 2  # the demo's run and the reports'
+        assert len(runs) == 3  # the demo's two (profiles, reports), then this fixture's reports
         found, entries = {}, 0
         for run in runs:
             found[f"run {run.run_id}"] = leaks(dg.serialize_value(run))
