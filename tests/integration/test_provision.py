@@ -36,54 +36,62 @@ def provision(stack: dict[str, str], *args: str, **env: str) -> subprocess.Compl
     )
 
 
+# The first test's own buckets and table: the module's other tests make prov-*, in any order.
+FRESH = {
+    "S3_SCREENSHOT_BUCKET_NAME": "fresh-shots",
+    "S3_PROFILE_TEXT_BUCKET_NAME": "fresh-text",
+    "DYNAMODB_PROFILE_TABLE": "fresh-table",
+}
+
+
 def test_provision_creates_then_changes_nothing_then_repairs_drift(stack: dict[str, str]) -> None:
-    first = provision(stack, "--env", "local", "--versioning")
+    first = provision(stack, "--env", "local", "--versioning", **FRESH)
     assert first.returncode == 0, first.stderr
-    assert "changed: s3://prov-shots bucket: missing" in first.stdout
-    assert "changed: s3://prov-text bucket: missing" in first.stdout
-    assert "changed: dynamodb:prov-table table: missing" in first.stdout
+    assert "changed: s3://fresh-shots bucket: missing" in first.stdout
+    assert "changed: s3://fresh-text bucket: missing" in first.stdout
+    assert "changed: dynamodb:fresh-table table: missing" in first.stdout
     assert "omits DenyInsecureTransport" in first.stdout
 
-    again = provision(stack, "--env", "local", "--versioning")
+    again = provision(stack, "--env", "local", "--versioning", **FRESH)
     assert again.returncode == 0 and "nothing to change" in again.stdout, again.stdout
-    assert provision(stack, "--env", "local", "--versioning", "--check").returncode == 0
+    assert provision(stack, "--env", "local", "--versioning", "--check", **FRESH).returncode == 0
 
     s3, ddb = local_client("s3", stack), local_client("dynamodb", stack)
     assert (
-        s3.get_bucket_encryption(Bucket="prov-text")["ServerSideEncryptionConfiguration"]["Rules"][
+        s3.get_bucket_encryption(Bucket="fresh-text")["ServerSideEncryptionConfiguration"]["Rules"][
             0
         ]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
         == "AES256"
     )
-    assert s3.get_bucket_versioning(Bucket="prov-shots")["Status"] == "Enabled"
+    assert s3.get_bucket_versioning(Bucket="fresh-shots")["Status"] == "Enabled"
     assert (
-        s3.get_bucket_lifecycle_configuration(Bucket="prov-shots")["Rules"][0]["Filter"]["Prefix"]
+        s3.get_bucket_lifecycle_configuration(Bucket="fresh-shots")["Rules"][0]["Filter"]["Prefix"]
         == "captures/"
     )
     assert (
-        ddb.describe_continuous_backups(TableName="prov-table")["ContinuousBackupsDescription"][
+        ddb.describe_continuous_backups(TableName="fresh-table")["ContinuousBackupsDescription"][
             "PointInTimeRecoveryDescription"
         ]["PointInTimeRecoveryStatus"]
         == "ENABLED"
     )
     assert (
-        ddb.describe_table(TableName="prov-table")["Table"]["BillingModeSummary"]["BillingMode"]
+        ddb.describe_table(TableName="fresh-table")["Table"]["BillingModeSummary"]["BillingMode"]
         == "PAY_PER_REQUEST"
     )
 
-    s3.delete_bucket_encryption(Bucket="prov-text")
-    s3.delete_public_access_block(Bucket="prov-shots")
-    drift = provision(stack, "--env", "local", "--check")
+    s3.delete_bucket_encryption(Bucket="fresh-text")
+    s3.delete_public_access_block(Bucket="fresh-shots")
+    drift = provision(stack, "--env", "local", "--check", **FRESH)
     assert drift.returncode == 1
-    assert "drift: s3://prov-text default encryption" in drift.stdout
-    assert "drift: s3://prov-shots public access block" in drift.stdout
+    assert "drift: s3://fresh-text default encryption" in drift.stdout
+    assert "drift: s3://fresh-shots public access block" in drift.stdout
     # --check changed nothing:
     with pytest.raises(s3.exceptions.ClientError):
-        s3.get_bucket_encryption(Bucket="prov-text")
+        s3.get_bucket_encryption(Bucket="fresh-text")
 
-    fixed = provision(stack, "--env", "local")
-    assert fixed.returncode == 0 and "changed: s3://prov-text default encryption" in fixed.stdout
-    assert provision(stack, "--env", "local", "--check").returncode == 0
+    fixed = provision(stack, "--env", "local", **FRESH)
+    assert fixed.returncode == 0 and "changed: s3://fresh-text default encryption" in fixed.stdout
+    assert provision(stack, "--env", "local", "--check", **FRESH).returncode == 0
 
 
 def test_kms_key_is_the_default_encryption_when_configured(stack: dict[str, str]) -> None:
