@@ -64,6 +64,13 @@ MAX_SCREENSHOT_BYTES = MAX_SCREENSHOT_MB * 1_000_000
 # The metadata shows the first few refused hosts; the count says how many requests in all.
 REFUSED_HOSTS_SHOWN = 5
 LAUNCH_TIMEOUT_S = 60.0
+# How long a page.close() may take before it is asked again, and how many times it is asked.
+# Chromium can acknowledge a close that races a navigation commit and then drop it
+# (crbug.com/536385539, microsoft/playwright#42366): the page never closes and close() never
+# returns. Asking again over CDP closes it; a page that still stays open is abandoned to the
+# browser's own close at the end of the run, so no profile ever waits on it.
+CLOSE_WAIT_S = 2.0
+CLOSE_ATTEMPTS = 3
 T = TypeVar("T")
 
 
@@ -73,6 +80,10 @@ class PageTooLarge(Exception):
 
 class ScreenshotTooLarge(PageTooLarge):
     """A screenshot over the pixel or byte cap (surfaces as a ``CaptureError``)."""
+
+
+class NoAnswer(PlaywrightError):
+    """A browser call past its deadline (surfaces, for a profile, as a ``CaptureError``)."""
 
 
 class LeftSite(Exception):
@@ -193,6 +204,7 @@ class ChromiumSession:
         max_screenshot_bytes: int = MAX_SCREENSHOT_BYTES,
         *,
         call_timeout_s: float | None = None,
+        close_wait_s: float = CLOSE_WAIT_S,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -201,6 +213,7 @@ class ChromiumSession:
         self._timeout_ms = timeout_s * 1000
         # A page that hangs past every Playwright timeout still cannot hold a worker for ever.
         self._call_timeout_s = 4 * timeout_s + 30 if call_timeout_s is None else call_timeout_s
+        self._close_wait_s = close_wait_s
         # The pacing's clock and pause; tests pass a fake pair so no test waits for real.
         self._clock = clock
         self._sleep = sleep
@@ -225,6 +238,9 @@ class ChromiumSession:
         self._closing: set[Page] = set()
         self.popups_closed = 0
         self.unattributed_refusals = 0
+        # Pages whose close Chromium dropped: re-asked (closes_reissued), or left (pages_abandoned).
+        self.closes_reissued = 0
+        self.pages_abandoned = 0
         # Whether the context carries a signed-in session (LINKEDIN_STORAGE_STATE): an auth wall
         # then means the session expired (SessionExpired), else the member hides the profile
         # from logged-out viewers (AuthWall).
@@ -352,9 +368,7 @@ class ChromiumSession:
             return future.result(self._call_timeout_s)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            raise PlaywrightError(
-                f"no answer from the browser in {self._call_timeout_s:.0f}s"
-            ) from None
+            raise NoAnswer(f"no answer from the browser in {self._call_timeout_s:.0f}s") from None
 
     def capture_page(self, url: str, site: str | None = None) -> PageCapture:
         """One page of ``site`` (default: the URL's own), loaded and screenshotted (any thread)."""
@@ -362,7 +376,12 @@ class ChromiumSession:
 
     def capture_profile(self, profile_id: str, base_url: str) -> ProfileCapture:
         """The profile page and its recent activity (any thread)."""
-        return self._call(self._capture_profile(profile_id, base_url))
+        try:
+            return self._call(self._capture_profile(profile_id, base_url))
+        except NoAnswer as exc:
+            # A page that holds the browser past every deadline is that profile's failure; the
+            # call was cancelled, its page closed, and the run goes on with the next one.
+            raise CaptureError(profile_id, profile_url(profile_id, base_url), str(exc)) from exc
 
     async def _wait_turn(self) -> None:
         """Politeness: page loads of this run start at least the minimum delay apart."""
@@ -423,9 +442,31 @@ class ChromiumSession:
                 if reusable and not page.is_closed():
                     self._idle.append(page)
                 else:
-                    # A crashed tab cannot be closed; the context stays usable.
-                    with contextlib.suppress(PlaywrightError):
-                        await page.close()
+                    await self._close_page(page)
+
+    async def _close_page(self, page: Page) -> None:
+        """Close a failed page, asking again when Chromium drops the close (see CLOSE_WAIT_S)."""
+        # A crashed tab cannot be closed; the context stays usable.
+        closing = asyncio.ensure_future(page.close())
+        closing.add_done_callback(_ignore_outcome)
+        for attempt in range(CLOSE_ATTEMPTS):
+            done, _ = await asyncio.wait({closing}, timeout=self._close_wait_s)
+            if done or page.is_closed():
+                return
+            if attempt + 1 < CLOSE_ATTEMPTS:
+                self.closes_reissued += 1
+                await self._close_target(page)
+        closing.cancel()
+        self.pages_abandoned += 1
+
+    async def _close_target(self, page: Page) -> None:
+        """Ask Chromium once more, over CDP, to close the page's target."""
+        with contextlib.suppress(PlaywrightError, asyncio.TimeoutError):
+            wait = self._close_wait_s
+            cdp = await asyncio.wait_for(self._context.new_cdp_session(page), wait)
+            info = await asyncio.wait_for(cdp.send("Target.getTargetInfo"), wait)
+            target = {"targetId": info["targetInfo"]["targetId"]}
+            await asyncio.wait_for(cdp.send("Target.closeTarget", target), wait)
 
     async def _finish_loading(self, page: Page, started: float) -> None:
         """The rest of the navigation's time for its load; a timeout reads as goto's own would."""
@@ -490,6 +531,12 @@ class ChromiumSession:
         if verdict.kind != "profile":
             return None, f"activity page {verdict.kind}: {verdict.reason}"
         return activity, None
+
+
+def _ignore_outcome(future: asyncio.Future[None]) -> None:
+    # A close that failed (a crashed tab) or was given up on has nothing left to say.
+    if not future.cancelled():
+        future.exception()
 
 
 def _short(exc: BaseException) -> str:

@@ -45,6 +45,8 @@ class FakePage:
         self.url = "about:blank"
         self.viewport_size = {"width": 1280, "height": 900}
         self.closed = False
+        self.closes_dropped = 0  # closes Chromium acknowledges and drops (a close racing a commit)
+        self.closed_event = asyncio.Event()
         self.loads = 0
         self.read = 0  # times the rendered document was read
 
@@ -71,11 +73,31 @@ class FakePage:
         return self.closed
 
     async def close(self) -> None:
+        if self.closes_dropped:
+            self.closes_dropped -= 1
+            await self.closed_event.wait()  # as Playwright does: until the target is gone
+        self.shut()
+
+    def shut(self) -> None:
         self.closed = True
+        self.closed_event.set()
 
 
 class FakeCdp:
-    async def send(self, method: str) -> dict[str, Any]:
+    def __init__(self, page: FakePage) -> None:
+        self.page = page
+
+    async def send(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        self.page.context.cdp_sent.append(method)
+        if method == "Target.getTargetInfo":
+            return {"targetInfo": {"targetId": f"target-{id(self.page)}"}}
+        if method == "Target.closeTarget":
+            assert params == {"targetId": f"target-{id(self.page)}"}
+            if self.page.closes_dropped:  # dropped again
+                self.page.closes_dropped -= 1
+            else:
+                self.page.shut()
+            return {"success": True}
         assert method == "Page.getLayoutMetrics"
         return {"cssContentSize": {"width": 1280, "height": 2000}}
 
@@ -93,6 +115,7 @@ class FakeContext:
         self.gate: asyncio.Event | None = None  # when set, loads wait for it
         self.in_goto = 0
         self.peak_in_goto = 0
+        self.cdp_sent: list[str] = []
 
     async def new_page(self) -> FakePage:
         page = FakePage(self)
@@ -100,7 +123,7 @@ class FakeContext:
         return page
 
     async def new_cdp_session(self, page: FakePage) -> FakeCdp:
-        return FakeCdp()
+        return FakeCdp(page)
 
     async def on_goto(self, page: FakePage, url: str) -> None:
         self.in_goto += 1
@@ -259,6 +282,36 @@ def test_a_failed_profile_load_is_a_capture_error_with_its_first_line(
     assert raised.value.reason == f"net::ERR_CONNECTION_RESET at {SITE}/in/ada/"
 
 
+def test_a_close_chromium_drops_is_asked_again_over_cdp(loop: asyncio.AbstractEventLoop) -> None:
+    context = FakeContext()
+    context.failing.add(url(1))
+    # How long a close may take is the behaviour under test: a short wait, so the test waits 0.05 s.
+    browser = session(loop, context, close_wait_s=0.05)
+    page = asyncio.run_coroutine_threadsafe(context.new_page(), loop).result(10)
+    browser._idle.append(page)  # type: ignore[arg-type]
+    page.closes_dropped = 1  # the close races the navigation's commit and is dropped
+    with pytest.raises(PlaywrightError, match="ERR_CONNECTION_RESET"):
+        browser.capture_page(url(1))
+    assert page.closed and (browser.closes_reissued, browser.pages_abandoned) == (1, 0)
+    assert context.cdp_sent == ["Target.getTargetInfo", "Target.closeTarget"]
+
+
+def test_a_page_that_never_closes_is_abandoned_and_the_call_returns(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = FakeContext()
+    context.failing.add(f"{SITE}/in/ada/")
+    browser = session(loop, context, close_wait_s=0.05)
+    page = asyncio.run_coroutine_threadsafe(context.new_page(), loop).result(10)
+    browser._idle.append(page)  # type: ignore[arg-type]
+    page.closes_dropped = 10  # every close dropped: left to the browser's own close
+    with pytest.raises(CaptureError, match="ERR_CONNECTION_RESET"):
+        browser.capture_profile("ada", SITE)
+    assert not page.closed and (browser.closes_reissued, browser.pages_abandoned) == (2, 1)
+    assert browser.pages_open == 0
+    assert browser.capture_page(url(2)).status == 200  # on a new page
+
+
 # --- the _call timeout ----------------------------------------------------------------------------
 
 
@@ -275,14 +328,40 @@ def test_a_browser_that_never_answers_fails_the_call_and_frees_the_page(
     browser = session(loop, context, call_timeout_s=0.2)
     with pytest.raises(PlaywrightError, match=r"no answer from the browser in 0s"):
         browser.capture_page(url(1))
+    assert settled(loop, context, browser) == (0, 0)
+    assert context.pages[0].closed
 
-    async def settled() -> tuple[int, int]:
-        while context.in_goto:  # the hung load is cancelled, not left running
-            await asyncio.sleep(0)  # yields to the cancelled load; no time passes
+
+def test_a_profile_the_browser_never_answers_for_is_that_profiles_capture_error(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = FakeContext()
+
+    async def close_gate() -> None:
+        context.gate = asyncio.Event()  # never set
+
+    asyncio.run_coroutine_threadsafe(close_gate(), loop).result(10)
+    browser = session(loop, context, call_timeout_s=0.2)
+    with pytest.raises(CaptureError) as raised:
+        browser.capture_profile("ada", SITE)
+    assert (raised.value.profile_id, raised.value.reason) == (
+        "ada",
+        "no answer from the browser in 0s",
+    )
+    assert settled(loop, context, browser) == (0, 0)
+
+
+def settled(
+    loop: asyncio.AbstractEventLoop, context: FakeContext, browser: ChromiumSession
+) -> tuple[int, int]:
+    """Loads in progress and pages open once a cancelled call has wound down."""
+
+    async def wound_down() -> tuple[int, int]:
+        while context.in_goto or not all(page.closed for page in context.pages):
+            await asyncio.sleep(0)  # yields to the cancelled load and its close; no time passes
         return context.in_goto, browser.pages_open
 
-    assert asyncio.run_coroutine_threadsafe(settled(), loop).result(10) == (0, 0)
-    assert context.pages[0].closed
+    return asyncio.run_coroutine_threadsafe(wound_down(), loop).result(10)
 
 
 def test_the_call_timeout_defaults_to_four_timeouts_and_a_margin(
