@@ -66,6 +66,7 @@ def test_a_running_process_is_alive() -> None:
 
 
 def test_a_killed_and_reaped_process_is_gone() -> None:
+    # The child's sleep is the behaviour under test: a worker alive until it is killed.
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     recorded_at = time.time()
     process.kill()
@@ -76,6 +77,7 @@ def test_a_killed_and_reaped_process_is_gone() -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux's /proc")
 def test_a_killed_process_its_parent_has_not_reaped_is_gone() -> None:
+    # The child's sleep is the behaviour under test: a worker alive until it is killed.
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         recorded_at = time.time()
@@ -83,6 +85,7 @@ def test_a_killed_process_its_parent_has_not_reaped_is_gone() -> None:
         deadline = time.monotonic() + 30
         while (found := process_started_at(process.pid)) is not None and found[1] != "Z":
             assert time.monotonic() < deadline, "the killed child never became a zombie"
+            # Polls /proc: the kernel offers no event for "the child is now a zombie".
             time.sleep(0.05)
         alive, why = worker_status(process.pid, recorded_at)
         assert not alive and "has exited" in why
