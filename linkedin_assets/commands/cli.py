@@ -16,6 +16,15 @@ from linkedin_assets.commands.env_file import ENV_FILE, load_env_file
 from linkedin_assets.errors import ConfigurationError, LinkedInAssetsError
 from linkedin_assets.settings import ENVIRONMENTS, apply_local_defaults
 
+# The environment a command acts on, for every command that takes one.
+ENVIRONMENT_OPTION = click.option(
+    "--env",
+    "env",
+    type=click.Choice(ENVIRONMENTS),
+    default=None,
+    help="Default: LINKEDIN_ASSETS_ENV.",
+)
+
 
 class _ConfigurationProblem(click.ClickException):
     """A setting the command cannot run with: status 2, like any other usage mistake."""
@@ -79,13 +88,7 @@ def add(urls: tuple[str, ...], files: tuple[str, ...], status: str | None) -> No
 
 
 @main.command()
-@click.option(
-    "--env",
-    "env",
-    type=click.Choice(ENVIRONMENTS),
-    default=None,
-    help="Default: LINKEDIN_ASSETS_ENV.",
-)
+@ENVIRONMENT_OPTION
 @click.option("--check", is_flag=True, help="Only report drift; change nothing (exit 1 on drift).")
 @click.option("--versioning", is_flag=True, help="Also turn bucket versioning on.")
 def provision(env: str | None, check: bool, versioning: bool) -> None:
@@ -104,13 +107,7 @@ def provision(env: str | None, check: bool, versioning: bool) -> None:
 
 
 @main.command(name="check-access")
-@click.option(
-    "--env",
-    "env",
-    type=click.Choice(ENVIRONMENTS),
-    default=None,
-    help="Default: LINKEDIN_ASSETS_ENV.",
-)
+@ENVIRONMENT_OPTION
 def check_access(env: str | None) -> None:
     """Probe every bucket prefix and the table with the pipeline's own credentials (exit 1 when
     a permission is missing, naming its IAM action)."""
@@ -124,13 +121,7 @@ def check_access(env: str | None) -> None:
 @main.command()
 @click.argument("profile_ids", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Report what exists; delete nothing.")
-@click.option(
-    "--env",
-    "env",
-    type=click.Choice(ENVIRONMENTS),
-    default=None,
-    help="Default: LINKEDIN_ASSETS_ENV.",
-)
+@ENVIRONMENT_OPTION
 def forget(profile_ids: tuple[str, ...], dry_run: bool, env: str | None) -> None:
     """Delete profiles' data everywhere: S3 objects, index items, Dagster partitions."""
     from linkedin_assets.commands.forget_command import run_forget

@@ -218,5 +218,9 @@ def ingestion_events_line(
         f"{len(published)} documents this run published, "
         f"{len(ours) - sum(documents.values())} upload records skipped"
     )
+    if not published and not documents:
+        # A run that published nothing (all unchanged) has nothing to match: "one each" would
+        # claim a check that did not happen.
+        return line + "; nothing published, nothing heard"
     wrong = sorted(url for url in published | set(documents) if documents[url] != 1)
     return line + (f"; NOT one each: {', '.join(wrong)}" if wrong else "; one each")

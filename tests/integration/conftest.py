@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.testing.net import free_port
+from tests.integration.local_aws import running_stack
 
 __all__ = ["free_port", "stack_environ"]
 
@@ -35,14 +34,8 @@ def stack_environ(data_dir: Path) -> dict[str, str]:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A running local stack; yields the environment that points at it."""
     environ = stack_environ(tmp_path_factory.mktemp("stack"))
-    saved = dict(os.environ)
-    os.environ.update(environ)
-    try:
-        with LocalStack(StackSettings.from_environ(environ), persist=False):
-            yield environ
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with running_stack(environ):
+        yield environ
 
 
 @pytest.fixture(autouse=True)

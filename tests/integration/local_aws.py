@@ -1,11 +1,30 @@
-"""A plain boto3 client on the local stack's moto server, as the integration tests inspect it."""
+"""The local stack as the integration tests run and inspect it: a running stack with its environment
+set, and a plain boto3 client on its moto server."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
+
+from linkedin_assets.local.local_stack import LocalStack, StackSettings
+
+
+@contextmanager
+def running_stack(environ: Mapping[str, str]) -> Iterator[None]:
+    """The local stack of ``environ`` (buckets each in its own region), with ``environ`` set in the
+    process for its duration and the process's own environment restored after."""
+    saved = dict(os.environ)
+    os.environ.update(environ)
+    try:
+        with LocalStack(StackSettings.from_environ(dict(environ)), persist=False):
+            yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def local_client(service: str, environ: Mapping[str, str]) -> Any:

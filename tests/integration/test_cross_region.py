@@ -4,7 +4,6 @@ second client), and the checks and the audit find everything."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -19,11 +18,11 @@ from linkedin_assets.assets.reports.profile_store_audit import profile_store_aud
 from linkedin_assets.assets.run_report import run_rows
 from linkedin_assets.automation import intake
 from linkedin_assets.definitions import build_definitions
-from linkedin_assets.local.local_stack import LocalStack, StackSettings
 from linkedin_assets.local.sample_site import load_sample_profiles
 from linkedin_assets.resources import aws as aws_module
 from linkedin_assets.resources.environments import build_resources
 from tests.integration.conftest import stack_environ
+from tests.integration.local_aws import running_stack
 
 pytestmark = pytest.mark.integration
 
@@ -42,15 +41,8 @@ def environ(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         "S3_PROFILE_TEXT_BUCKET_NAME": TEXT,
         "S3_PROFILE_TEXT_REGION": TEXT_REGION,
     }
-    saved = dict(os.environ)
-    os.environ.update(environ)
-    try:
-        # The local stack creates each bucket in its own region.
-        with LocalStack(StackSettings.from_environ(environ), persist=False):
-            yield environ
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with running_stack(environ):  # the local stack creates each bucket in its own region
+        yield environ
 
 
 @pytest.fixture(autouse=True)

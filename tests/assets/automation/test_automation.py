@@ -15,6 +15,7 @@ from linkedin_assets.automation.intake_sensor import build_intake_sensor
 from linkedin_assets.automation.refresh_schedule import build_refresh_schedule
 from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
+from tests.assets.automation.sensor_results import added, apply
 from tests.assets.fakes import run
 from tests.conftest import REGION, TABLE
 from tests.index_reads import index_item
@@ -43,15 +44,6 @@ def tick(
         result = SENSOR(context)
     assert isinstance(result, dg.SensorResult)
     return result
-
-
-def added(result: dg.SensorResult) -> list[str]:
-    return [key for request in result.dynamic_partitions_requests for key in request.partition_keys]
-
-
-def apply(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
-    for request in result.dynamic_partitions_requests:
-        instance.add_dynamic_partitions(profile_partitions.name, list(request.partition_keys))
 
 
 def test_a_dropped_file_becomes_partitions_and_batched_runs(

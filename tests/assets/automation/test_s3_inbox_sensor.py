@@ -8,10 +8,10 @@ from typing import Any
 
 import dagster as dg
 
-from linkedin_assets.assets.partitions import profile_partitions
 from linkedin_assets.automation.intake_sensor import build_intake_sensor
 from linkedin_assets.resources.aws import AwsSettings
 from linkedin_assets.resources.configured import AutomationSettings, ProfileIndexResource
+from tests.assets.automation.sensor_results import added, apply
 from tests.conftest import BUCKET, REGION, TABLE
 from tests.index_reads import index_item
 
@@ -29,15 +29,6 @@ def tick(instance: dg.DagsterInstance, cursor: str | None = None) -> dg.SensorRe
         result = SENSOR(context)
     assert isinstance(result, dg.SensorResult), result
     return result
-
-
-def added(result: dg.SensorResult) -> list[str]:
-    return [key for request in result.dynamic_partitions_requests for key in request.partition_keys]
-
-
-def apply(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
-    for request in result.dynamic_partitions_requests:
-        instance.add_dynamic_partitions(profile_partitions.name, list(request.partition_keys))
 
 
 def put(s3: Any, key: str, body: str) -> None:
