@@ -33,6 +33,7 @@ demo: setup  ## start the local stack, run every sample profile through the pipe
 
 test: setup-test architecture  ## the architecture checks, then every tier: unit, assets, integration (real Chromium + moto's server over HTTP)
 	$(BIN)/pytest --cov
+	$(BIN)/python scripts/coverage_floor.py
 
 test-unit: setup-dev
 	$(BIN)/pytest tests/unit
