@@ -135,6 +135,7 @@ MODULE_INTERNAL = {
     "linkedin_assets.resources.browser.PageTooLarge": "surfaces as CaptureError",
     "linkedin_assets.resources.browser.ScreenshotTooLarge": "surfaces as CaptureError",
     "linkedin_assets.resources.browser.LeftSite": "surfaces as ProfileBlocked",
+    "linkedin_assets.resources.browser.NoAnswer": "a browser call past its deadline; surfaces as CaptureError",
     "linkedin_assets.testing.postgres.PostgresUnavailable": "a test tool's, skips a test tier",
 }
 
