@@ -47,10 +47,6 @@ class HostEntry:
             return host.endswith(self.host[1:])
         return host == self.host
 
-    def __str__(self) -> str:
-        shown = f"[{self.host}]" if ":" in self.host else self.host
-        return shown if self.port is None else f"{shown}:{self.port}"
-
 
 @dataclass(frozen=True)
 class HostPolicy:

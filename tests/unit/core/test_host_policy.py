@@ -165,3 +165,10 @@ def test_resolver_rules_let_only_the_site_and_the_list_resolve() -> None:
     assert resolver_rules(LOCAL_SITE, local) == (
         "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.3, EXCLUDE static.licdn.com"
     )
+
+
+def test_resolver_rules_without_a_readable_site_let_only_the_list_resolve() -> None:
+    # A site URL origin_of cannot read adds no host (and is no crash).
+    assert resolver_rules("not a url", DEPLOYED) == (
+        "MAP * ~NOTFOUND, EXCLUDE *.licdn.com, EXCLUDE platform.linkedin.com"
+    )
