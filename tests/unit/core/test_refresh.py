@@ -3,7 +3,9 @@ tests/unit/automation/test_batching_and_refresh.py)."""
 
 from __future__ import annotations
 
-from linkedin_assets.core.refresh import ProfileState, reason_for
+from datetime import UTC, datetime, timedelta
+
+from linkedin_assets.core.refresh import ProfileState, Selected, reason_for, select_for_refresh
 
 STALE_BEFORE = "2026-01-01T00:00:00Z"
 WAIT_UNTIL = {"not_found": "2026-02-01T00:00:00Z"}
@@ -39,3 +41,19 @@ def test_refreshed_exactly_at_the_stale_boundary_is_not_stale() -> None:
         "stale"
     )
     assert reason_for(ProfileState("p", "materialized", None), STALE_BEFORE) == "stale"
+
+
+NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+
+
+def test_profiles_equally_old_keep_their_input_order() -> None:
+    states = [ProfileState(pid, "missing", None) for pid in ("c", "a", "b")]
+    chosen, waiting = select_for_refresh(states, now=NOW, max_age=timedelta(days=30), cap=10)
+    assert chosen == [Selected("c", "missing"), Selected("a", "missing"), Selected("b", "missing")]
+    assert waiting == 0
+
+
+def test_a_cap_of_zero_or_less_chooses_nothing_and_counts_everything_as_waiting() -> None:
+    states = [ProfileState(pid, "missing", None) for pid in ("a", "b")]
+    for cap in (0, -1):
+        assert select_for_refresh(states, now=NOW, max_age=timedelta(days=30), cap=cap) == ([], 2)
