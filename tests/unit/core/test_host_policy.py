@@ -172,3 +172,29 @@ def test_resolver_rules_without_a_readable_site_let_only_the_list_resolve() -> N
     assert resolver_rules("not a url", DEPLOYED) == (
         "MAP * ~NOTFOUND, EXCLUDE *.licdn.com, EXCLUDE platform.linkedin.com"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("a.example#top", "must be a host or host:port, not a URL"),
+        ("a.example?x=1", "must be a host or host:port, not a URL"),
+        ("a.example:99999", "has a port that is not a number within 0..65535"),
+        (":443", "has no host"),
+        ("a*.example", "may only start with '*.'"),
+        ("*.example", "would allow a whole top-level domain"),
+        ("a..example", "is not a valid host name"),  # an empty label
+        ("x" * 64 + ".example", "is not a valid host name"),  # a label over 63 characters
+    ],
+)
+def test_each_bad_entry_gets_its_whole_one_line_reason(raw: str, why: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_allowed_hosts(f"ok.example {raw}", "MY_HOSTS")
+    assert str(caught.value) == f"MY_HOSTS: entry {raw!r} {why}"
+
+
+def test_ip_entries_are_kept_as_written() -> None:
+    assert parse_allowed_hosts("10.0.0.1:80 [2001:db8::1]") == (
+        HostEntry("10.0.0.1", 80),
+        HostEntry("2001:db8::1"),
+    )
