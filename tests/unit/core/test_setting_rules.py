@@ -7,10 +7,13 @@ import pytest
 
 from linkedin_assets.core.setting_rules import (
     FloatRange,
+    IntRange,
     MetricNamespace,
     SqsQueueArn,
     queue_arn_parts,
+    read_setting,
 )
+from linkedin_assets.errors import ConfigurationError
 
 NOT_A_NAMESPACE = "is not a CloudWatch namespace; allowed: 1–255 printable ASCII characters"
 RESERVED = "may not start with ':' or 'AWS/'; allowed: a CloudWatch namespace"
@@ -47,3 +50,14 @@ def test_a_float_that_is_not_a_number_names_what_is_allowed() -> None:
 def test_queue_arn_parts_are_region_account_and_name() -> None:
     arn = SqsQueueArn()("arn:aws-cn:sqs:cn-north-1:123456789012:profile_events-1")
     assert queue_arn_parts(arn) == ("cn-north-1", "123456789012", "profile_events-1")
+
+
+def test_a_bad_value_is_shown_whole_up_to_80_characters_then_cut() -> None:
+    rule = IntRange(1, 9)
+    allowed = "is not a whole number; allowed: a whole number from 1 to 9"
+    with pytest.raises(ConfigurationError) as refused:
+        read_setting("N", rule, {"N": "x" * 80})
+    assert str(refused.value) == f"N={'x' * 80!r} {allowed}"
+    with pytest.raises(ConfigurationError) as refused:
+        read_setting("N", rule, {"N": "x" * 81})
+    assert str(refused.value) == f"N={'x' * 80 + '…'!r} {allowed}"
