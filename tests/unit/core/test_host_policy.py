@@ -198,3 +198,34 @@ def test_ip_entries_are_kept_as_written() -> None:
         HostEntry("10.0.0.1", 80),
         HostEntry("2001:db8::1"),
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "internal"),
+    [
+        ("[::1]", True),  # as written in a URL, brackets and all
+        ("[2606:4700::1]", False),
+        ("64:ff9b::808:808", False),  # NAT64 of 8.8.8.8: public
+        ("LOCALHOSTX", False),  # only starts like localhost
+        ("xlocalhost", False),
+    ],
+)
+def test_hosts_as_written(host: str, internal: bool) -> None:
+    assert is_internal_host(host) is internal
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://8.8.8.8/x", "8.8.8.8:80 is not the site nor on LINKEDIN_ALLOWED_HOSTS"),
+        (
+            "http://[2606:4700::1]:8080/x",
+            "[2606:4700::1]:8080 is not the site nor on LINKEDIN_ALLOWED_HOSTS",
+        ),
+        ("https://evil.example/", "evil.example:443 is not the site nor on LINKEDIN_ALLOWED_HOSTS"),
+        ("ftp://static.licdn.com/a", "scheme 'ftp' is not allowed"),
+        ("http://10.0.0.1/", "10.0.0.1 is an internal address"),
+    ],
+)
+def test_the_whole_refusal_names_the_origin_with_its_port(url: str, reason: str) -> None:
+    assert refusal(url, LINKEDIN, DEPLOYED) == reason

@@ -68,6 +68,8 @@ def test_a_body_that_is_not_an_s3_event_is_refused_naming_why(body: str, reason:
         ("profiles/.json", False),
         ("profiles/_linkedin-assets-access.0123.probe", False),
         ("extracted/jane-doe.json", False),
+        ("archives/x.json", False),  # another folder, as long as the prefix
+        ("profiles/jane.doe.json", False),  # a profile ID has no "."
     ],
 )
 def test_only_documents_are_documents(key: str, expected: bool) -> None:
