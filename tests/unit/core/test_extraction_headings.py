@@ -23,7 +23,8 @@ PAGE = """<!DOCTYPE html><html><body><nav><h2>Experience</h2><p>Nav line</p></na
 <section><h2>Education</h2><ul>
 <li><div><p>TU Somewhere</p><p>2010 – 2014</p></div></li>
 <li><div><span>logo only</span></div></li>
-<li><div><p>Uni</p><p>MSc, Data</p><p>2015 – 2017</p></div></li></ul></section>
+<li><div><p>Uni</p><p>MSc, Data</p><p>2015 – 2017</p></div></li>
+<li><div><p>Evening School</p><p>Pottery</p></div></li></ul></section>
 <section><h2>Skills</h2><ul><li><div><p>Rust</p><p>Endorsed by 2</p></div></li><li><span>x</span></li><li><div><p>SQL</p></div></li></ul></section>
 <section><h2>Activity</h2><p>1,000 followers</p><ul>
 <li><a href="/posts/eva-1"><span>Eva Example posted this • 3d</span><div><p>Hello.</p></div></a></li>
@@ -76,6 +77,7 @@ def test_a_2025_page_entry_by_entry() -> None:
         "education": [
             _school("TU Somewhere", None, None, "2010", "2014"),
             _school("Uni", "MSc", "Data", "2015", "2017"),
+            _school("Evening School", "Pottery", None, None, None),
         ],
         "skills": ["Rust", "SQL"],
         "connections": None,
