@@ -47,10 +47,6 @@ class HostEntry:
             return host.endswith(self.host[1:])
         return host == self.host
 
-    def __str__(self) -> str:
-        shown = f"[{self.host}]" if ":" in self.host else self.host
-        return shown if self.port is None else f"{shown}:{self.port}"
-
 
 @dataclass(frozen=True)
 class HostPolicy:
@@ -113,21 +109,13 @@ def is_internal_host(host: str) -> bool:
     return _internal_ip(ip)
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def _internal_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
 def refusal(url: str, site: str, policy: HostPolicy) -> str | None:
     """Why the browser must not load ``url`` for a page of ``site``; ``None`` when it may."""
-    scheme = url.split(":", 1)[0].lower()
+    scheme = url.partition(":")[0].lower()
     if scheme in LOCAL_SCHEMES:
         return None
     target = origin_of(url)
@@ -192,11 +180,11 @@ def _parse_entry(word: str, variable: str) -> HostEntry:
     name = host[2:] if wildcard else host
     if "*" in name:
         raise bad("may only start with '*.'")
-    if not _is_ip(name):
-        try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise bad("is not a valid host name") from None
+    try:
+        # An IP literal, being ASCII with short labels, comes out as it went in.
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise bad("is not a valid host name") from None
     if wildcard and "." not in name:
         raise bad("would allow a whole top-level domain")
     return HostEntry(f"*.{name}" if wildcard else name, port)

@@ -48,7 +48,8 @@ class ItemUpdate:
         for i, (name, value) in enumerate([*self.set.items(), *self.if_absent.items()]):
             names[f"#a{i}"] = name
             values[f":v{i}"] = _serializer.serialize(to_dynamodb(value))
-            if name in self.if_absent and name not in self.set:
+            # Every attribute is in `set` or `if_absent`: those not in `set` are if_absent's.
+            if name not in self.set:
                 clauses.append(f"#a{i} = if_not_exists(#a{i}, :v{i})")
             else:
                 clauses.append(f"#a{i} = :v{i}")

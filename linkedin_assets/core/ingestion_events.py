@@ -50,7 +50,7 @@ def object_created_events(body: str) -> list[ObjectCreated]:
         raise ValueError("message body has no 'Records' list: not an S3 event message")
     found = []
     for record in records:
-        name = str(record.get("eventName", ""))
+        name = str(record.get("eventName"))  # "None" when absent: not an ObjectCreated
         if record.get("eventSource") != "aws:s3" or not name.startswith("ObjectCreated:"):
             continue
         s3 = record.get("s3", {})

@@ -78,6 +78,7 @@ def select_for_refresh(
         for n, state in enumerate(states)
         if (reason := reason_for(state, stale_before, unavailable_before)) is not None
     ]
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    # Input order breaks ties (n is unique, so a Selected is never compared).
+    candidates.sort()
     chosen = [selected for _, _, selected in candidates[: max(cap, 0)]]
     return chosen, len(candidates) - len(chosen)

@@ -116,7 +116,7 @@ _SQS_ARN = re.compile(r"arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}
 
 def queue_arn_parts(arn: str) -> tuple[str, str, str]:
     """``(region, account, name)`` of a queue ARN ``SqsQueueArn`` accepts."""
-    _, _, _, region, account, name = arn.split(":", 5)
+    _, _, _, region, account, name = arn.split(":")  # a queue name has no ":"
     return region, account, name
 
 

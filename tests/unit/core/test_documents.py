@@ -9,6 +9,7 @@ from linkedin_assets.core.documents import (
     InvalidDocument,
     build_document,
     content_sha256,
+    indexed_record,
     serialise,
     sha256_hex,
     utc_timestamp,
@@ -92,3 +93,14 @@ def test_validate_accepts_what_build_produces_and_rejects_a_local_timestamp() ->
     with pytest.raises(InvalidDocument, match="extracted_at"):
         validate_document({**document, "extracted_at": "2026-01-01T00:00:00+01:00"})
     assert utc_timestamp(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00Z"
+
+
+def test_an_indexed_record_is_the_record_marked_indexed_and_when() -> None:
+    record = {"profile_id": "ada-l", "processing_state": "extracted", "sha256": "ab"}
+    assert indexed_record(record, "2026-01-02T03:04:05Z") == {
+        "profile_id": "ada-l",
+        "processing_state": "indexed",
+        "sha256": "ab",
+        "indexed_at": "2026-01-02T03:04:05Z",
+    }
+    assert record["processing_state"] == "extracted"  # a new record: the given one is untouched

@@ -4,8 +4,9 @@ it on snippets the sample site's variant pages do not cover."""
 from __future__ import annotations
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from linkedin_assets.core.extraction import _fallback as fallback
 from linkedin_assets.core.extraction import extract
 from linkedin_assets.core.extraction._document import prepare
 from linkedin_assets.core.extraction._fallback import lines
@@ -169,3 +170,73 @@ def test_with_an_activity_page_the_profile_cards_fallback_is_not_reported() -> N
     )
     assert "activity" not in {f.field for f in got.fallbacks}
     assert [post["posted"] for post in got.profile["activity"]] == ["3d", "2w"]
+
+
+def _section(html: str) -> LexborNode:
+    node = prepare(f"<main>{html}</main>").root.css_first("section")
+    assert node is not None
+    return node
+
+
+def test_skills_without_a_list_are_the_lines_less_heading_and_ui_links() -> None:
+    section = _section(
+        '<section><h2>Skills</h2><div>Python</div><div>SQL</div><a href="#">Show all 12 skills</a>'
+        "<button><span>See more</span></button></section>"
+    )
+    assert fallback.read_skills(section) == ["Python", "SQL"]
+
+
+def test_skills_in_a_list_are_each_items_first_line() -> None:
+    section = _section(
+        "<section><h2>Skills</h2><ul><li><p>Python</p><p>3 endorsements</p></li>"
+        '<li><a href="#">Show all</a></li><li><p>SQL</p></li></ul></section>'
+    )
+    assert fallback.read_skills(section) == ["Python", "SQL"]
+
+
+def test_experience_without_a_list_is_one_entry_of_the_sections_text() -> None:
+    section = _section(
+        "<section><h2>Experience</h2><div>Baker</div><div>2001 – 2003</div></section>"
+    )
+    assert fallback.read_experience(section) == [
+        {"title": None, "company": None, "location": None, "start": None, "end": None,
+         "description": "Baker\n2001 – 2003"}
+    ]  # fmt: skip
+    assert fallback.read_experience(_section("<section><h2>Experience</h2></section>")) == []
+
+
+def test_education_items_are_school_then_degree_and_dates_in_any_order() -> None:
+    section = _section(
+        "<section><h2>Education</h2><ol>"
+        "<li><div>Uni</div><div>MSc</div><div>2010 – 2012</div></li>"
+        "<li><div>School</div></li>"
+        "<li><div>College</div><div>2001 – 2003</div><div>Arts</div></li></ol></section>"
+    )
+    assert fallback.read_education(section) == [
+        {"school": "Uni", "degree": "MSc", "field": None, "start": "2010", "end": "2012"},
+        {"school": "School", "degree": None, "field": None, "start": None, "end": None},
+        {"school": "College", "degree": "Arts", "field": None, "start": "2001", "end": "2003"},
+    ]
+
+
+def test_activity_items_are_own_posts_with_a_link_and_text() -> None:
+    section = _section(
+        "<section><h2>Activity</h2><ul>"
+        '<li><a href="/posts/a">Own post</a><button><span>…see more</span></button></li>'
+        "<li><span>no link</span></li>"
+        '<li><a href="/posts/b">x</a><div>Ada liked this</div></li>'
+        '<li><a href="/feed/update/c"></a></li>'
+        '<li><a href="/posts/d">Later post</a></li></ul></section>'
+    )
+    assert fallback.read_activity(section) == [
+        {"text": "Own post", "url": "https://www.linkedin.com/posts/a", "posted": None},
+        {"text": "Later post", "url": "https://www.linkedin.com/posts/d", "posted": None},
+    ]
+
+
+def test_about_is_the_sections_lines_less_heading_and_ui_links() -> None:
+    section = _section(
+        '<section><h2>About</h2><div>Hi.</div><div>Bye.</div><a href="#">…see more</a></section>'
+    )
+    assert fallback.read_about(section) == "Hi.\nBye."
+    assert fallback.read_about(_section("<section><h2>About</h2></section>")) is None

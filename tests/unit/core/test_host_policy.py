@@ -165,3 +165,67 @@ def test_resolver_rules_let_only_the_site_and_the_list_resolve() -> None:
     assert resolver_rules(LOCAL_SITE, local) == (
         "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.3, EXCLUDE static.licdn.com"
     )
+
+
+def test_resolver_rules_without_a_readable_site_let_only_the_list_resolve() -> None:
+    # A site URL origin_of cannot read adds no host (and is no crash).
+    assert resolver_rules("not a url", DEPLOYED) == (
+        "MAP * ~NOTFOUND, EXCLUDE *.licdn.com, EXCLUDE platform.linkedin.com"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("a.example#top", "must be a host or host:port, not a URL"),
+        ("a.example?x=1", "must be a host or host:port, not a URL"),
+        ("a.example:99999", "has a port that is not a number within 0..65535"),
+        (":443", "has no host"),
+        ("a*.example", "may only start with '*.'"),
+        ("*.example", "would allow a whole top-level domain"),
+        ("a..example", "is not a valid host name"),  # an empty label
+        ("x" * 64 + ".example", "is not a valid host name"),  # a label over 63 characters
+    ],
+)
+def test_each_bad_entry_gets_its_whole_one_line_reason(raw: str, why: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_allowed_hosts(f"ok.example {raw}", "MY_HOSTS")
+    assert str(caught.value) == f"MY_HOSTS: entry {raw!r} {why}"
+
+
+def test_ip_entries_are_kept_as_written() -> None:
+    assert parse_allowed_hosts("10.0.0.1:80 [2001:db8::1]") == (
+        HostEntry("10.0.0.1", 80),
+        HostEntry("2001:db8::1"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "internal"),
+    [
+        ("[::1]", True),  # as written in a URL, brackets and all
+        ("[2606:4700::1]", False),
+        ("64:ff9b::808:808", False),  # NAT64 of 8.8.8.8: public
+        ("LOCALHOSTX", False),  # only starts like localhost
+        ("xlocalhost", False),
+    ],
+)
+def test_hosts_as_written(host: str, internal: bool) -> None:
+    assert is_internal_host(host) is internal
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://8.8.8.8/x", "8.8.8.8:80 is not the site nor on LINKEDIN_ALLOWED_HOSTS"),
+        (
+            "http://[2606:4700::1]:8080/x",
+            "[2606:4700::1]:8080 is not the site nor on LINKEDIN_ALLOWED_HOSTS",
+        ),
+        ("https://evil.example/", "evil.example:443 is not the site nor on LINKEDIN_ALLOWED_HOSTS"),
+        ("ftp://static.licdn.com/a", "scheme 'ftp' is not allowed"),
+        ("http://10.0.0.1/", "10.0.0.1 is an internal address"),
+    ],
+)
+def test_the_whole_refusal_names_the_origin_with_its_port(url: str, reason: str) -> None:
+    assert refusal(url, LINKEDIN, DEPLOYED) == reason

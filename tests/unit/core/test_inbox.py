@@ -263,3 +263,17 @@ def test_a_file_whose_start_is_not_utf8_is_rejected_whole_once() -> None:
     data = "linkedin.com/in/ada-l\n".encode("utf-16")
     items, ticks = take_all("u16.txt", data, 1)
     assert ticks == 1 and [(i.line, "not UTF-8" in i.reason) for i in items] == [(0, True)]  # type: ignore[attr-defined]
+
+
+def test_rejects_report_is_exact_csv_with_newline_rows_and_plain_cells_untouched() -> None:
+    report = rejects_csv(
+        [
+            Rejected("leads.txt", 3, "not a url", "malformed host 'not a url'"),
+            Rejected("leads.txt", 4, "-1", "looks like a spreadsheet formula, not a URL"),
+        ]
+    )
+    assert report == (
+        "file,line,input,reason\n"
+        "leads.txt,3,not a url,malformed host 'not a url'\n"
+        'leads.txt,4,\'-1,"looks like a spreadsheet formula, not a URL"\n'
+    )

@@ -69,3 +69,27 @@ def test_unavailable_refuses_an_unknown_kind() -> None:
 def test_from_item_turns_whole_decimals_into_ints() -> None:
     item = {"profile_id": {"S": "a"}, "n": {"N": "3"}, "f": {"N": "1.5"}, "ok": {"BOOL": True}}
     assert from_item(item) == {"profile_id": "a", "n": 3, "f": Decimal("1.5"), "ok": True}
+
+
+def test_from_item_gives_whole_numbers_as_ints_not_decimals() -> None:
+    # Decimal("3") == 3, so the type is what says the conversion happened.
+    plain = from_item({"n": {"N": "3"}, "big": {"N": "12345678901234567890"}, "f": {"N": "2.50"}})
+    assert type(plain["n"]) is int and type(plain["big"]) is int
+    assert plain["big"] == 12345678901234567890
+    assert type(plain["f"]) is Decimal and plain["f"] == Decimal("2.5")
+
+
+def test_unavailable_names_every_attribute_and_bounds_the_reason() -> None:
+    update = index_items.unavailable(
+        url="https://x/in/a/", kind="auth_wall", reason="r" * 5000, now="2026-01-02T03:04:05Z"
+    )
+    assert update == ItemUpdate(
+        set={
+            "url": "https://x/in/a/",
+            "unavailable": "auth_wall",
+            "unavailable_reason": "r" * index_items.MAX_ERROR_LENGTH,
+            "unavailable_seen_at": "2026-01-02T03:04:05Z",
+            "updated_at": "2026-01-02T03:04:05Z",
+        },
+        if_absent={"registered_at": "2026-01-02T03:04:05Z", "status": "unknown"},
+    )

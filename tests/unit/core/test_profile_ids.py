@@ -490,3 +490,44 @@ def test_every_character_a_reason_names_is_in_the_input(slug: str) -> None:
     # An accepted slug's ID is canonical and survives its own URL.
     assert validate_profile_id(pid) == pid
     assert profile_id_from_url(profile_url(pid)) == pid
+
+
+@pytest.mark.parametrize(
+    ("base_url", "reason"),
+    [
+        ("https://x.example\x07", "base_url contains whitespace or control characters"),
+        ("https://x.example\u00a0", "base_url contains whitespace or control characters"),
+        ("ftp://x.example", "base_url must be an http or https URL with a host"),
+        ("https://x.example?q=1", "base_url must not have a query or fragment"),
+        ("https://x.example:99999", "base_url is unparseable (Port out of range 0-65535)"),
+        (5, "base_url: expected a str, got int"),
+    ],
+)
+def test_a_bad_base_url_is_refused_naming_it_and_why(base_url: object, reason: str) -> None:
+    with pytest.raises(InvalidProfileUrl) as refused:
+        profile_url("ada-l", base_url)  # type: ignore[arg-type]
+    assert (refused.value.value, refused.value.reason) == (base_url, reason)
+
+
+def test_profile_url_joins_the_base_and_encodes_the_whole_id() -> None:
+    assert profile_url("ada-l", "https://x.example//") == "https://x.example/in/ada-l/"
+    assert profile_url("jürgen-x") == "https://www.linkedin.com/in/j%C3%BCrgen-x/"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "https://www.linkedin.com/pub/abdi-ahmed/100/384",
+            "legacy URL is not /pub/<name>/<a>/<b>/<c>",
+        ),
+        (
+            "https://www.linkedin.com/pub/abdi-ahmed/100/3845/6b0",
+            "legacy /pub/ part '3845' is not 1-3 letters or digits",
+        ),
+    ],
+)
+def test_a_bad_legacy_url_is_refused_naming_it_and_why(url: str, reason: str) -> None:
+    with pytest.raises(InvalidProfileUrl) as refused:
+        profile_id_from_url(url)
+    assert (refused.value.value, refused.value.reason) == (url, reason)
