@@ -2,7 +2,7 @@ import base64
 import hashlib
 import io
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -484,7 +484,7 @@ def test_a_head_reads_every_field_of_the_answer() -> None:
 
 def test_a_listing_reports_each_object_with_its_etag_unquoted() -> None:
     client = boto3.client("s3", region_name="us-west-2")
-    when = datetime(2026, 1, 2, tzinfo=timezone.utc)
+    when = datetime(2026, 1, 2, tzinfo=UTC)
     page = {"Contents": [{"Key": "p/a", "Size": 5, "ETag": '"e1"', "LastModified": when}]}
     with Stubber(client) as stub:
         stub.add_response("list_objects_v2", page, {"Bucket": "b", "Prefix": "p/"})
