@@ -16,6 +16,7 @@ import pytest
 from botocore.stub import Stubber
 
 from linkedin_assets.errors import ObjectNotFound, StorageError, UploadFailed
+from linkedin_assets.resources.aws import ClientSettings, build_client
 from linkedin_assets.resources.object_store import DELETE_BATCH, S3ObjectStore
 from linkedin_assets.resources.profile_index import UNPROCESSED_ROUNDS, DynamoDBIndexStore
 from tests.conftest import BUCKET, REGION, TABLE
@@ -114,9 +115,10 @@ def test_a_byte_range_is_asked_for_as_given() -> None:
 
 
 def one_attempt_client() -> Any:
-    """An S3 client that does not retry (botocore's retries are not under test here)."""
-    config = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1})
-    return boto3.client("s3", region_name=REGION, config=config)
+    """An S3 client that does not retry (botocore's retries are not under test here), built as the
+    project builds them: a bare boto3 client would leave the attempt count of an error with no
+    response to whatever an earlier test's client left on this thread."""
+    return build_client("s3", ClientSettings(region_name=REGION, max_attempts=1))
 
 
 @pytest.mark.parametrize(
