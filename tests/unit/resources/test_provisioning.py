@@ -4,6 +4,7 @@ with SSE-S3, no versioning and no policy, the table as wanted); botocore's Stubb
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -736,3 +737,41 @@ def test_ensure_reports_whether_anything_changed(aws: dict[str, Any]) -> None:
     assert ensure_table(aws["dynamodb"], "another") is True
     rules = aws["s3"].get_bucket_lifecycle_configuration(Bucket="another")["Rules"]
     assert [r["ID"] for r in rules] == [LIFECYCLE_RULE_ID, REPORTS_LIFECYCLE_RULE_ID]
+
+
+def documented_policy(bucket: str) -> dict[str, Any]:
+    """The bucket policy as docs/s3-storage-design.md shows it, for ``bucket``."""
+    doc = (Path(__file__).parents[3] / "docs" / "s3-storage-design.md").read_text(encoding="utf-8")
+    section = doc.split("## Bucket policy", 1)[1]
+    block = section.split("```json\n", 1)[1].split("```", 1)[0]
+    policy: dict[str, Any] = json.loads(block.replace("BUCKET", bucket))
+    return policy
+
+
+def test_the_bucket_policy_is_the_documented_one() -> None:
+    assert bucket_policy("my-bucket") == documented_policy("my-bucket")
+    # Over plain HTTP (moto's server) only the transport statement is left out.
+    plain = documented_policy("my-bucket")
+    plain["Statement"] = [s for s in plain["Statement"] if s["Sid"] != "DenyInsecureTransport"]
+    assert bucket_policy("my-bucket", https_only=False) == plain
+
+
+def test_the_lifecycle_rules_expire_what_the_storage_design_says(aws: dict[str, Any]) -> None:
+    s3 = aws["s3"]
+    apply_bucket(s3, "fresh", REGION, **AS_PROVISIONED, reports_retention_days=45)
+    rules = s3.get_bucket_lifecycle_configuration(Bucket="fresh")["Rules"]
+    assert rules == [
+        {"ID": "linkedin-assets-expire-old-captures", "Status": "Enabled",
+         "Filter": {"Prefix": "captures/"}, "Expiration": {"Days": 180},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 30}},
+        {"ID": "linkedin-assets-expire-old-reports", "Status": "Enabled",
+         "Filter": {"Prefix": "reports/"}, "Expiration": {"Days": 45},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 30}},
+    ]  # fmt: skip
+    encryption = s3.get_bucket_encryption(Bucket="fresh")["ServerSideEncryptionConfiguration"]
+    assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "AES256"
+    }
+    block = s3.get_public_access_block(Bucket="fresh")["PublicAccessBlockConfiguration"]
+    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                     "BlockPublicPolicy": True, "RestrictPublicBuckets": True}  # fmt: skip
