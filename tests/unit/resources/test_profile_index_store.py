@@ -86,3 +86,23 @@ def test_refused_delete_names_profile_and_table_and_is_not_transient() -> None:
         with pytest.raises(StorageError, match=r"'a'.*test-profiles.*AccessDeniedException") as e:
             store.delete("a")
     assert not e.value.transient
+
+
+def test_a_scan_asks_for_the_key_and_the_attributes_and_skips_empty_pages() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    asked = {
+        "TableName": TABLE,
+        "ProjectionExpression": "#a0, #a1, #a2",
+        "ExpressionAttributeNames": {"#a0": "profile_id", "#a1": "status", "#a2": "captured_at"},
+    }
+    with Stubber(client) as stub:
+        # A page may come back with no items at all (a filtered or empty segment).
+        stub.add_response("scan", {"LastEvaluatedKey": {"profile_id": {"S": "a"}}}, asked)
+        stub.add_response(
+            "scan",
+            {"Items": [{"profile_id": {"S": "b"}, "status": {"S": "ok"}}]},
+            {**asked, "ExclusiveStartKey": {"profile_id": {"S": "a"}}},
+        )
+        items = list(DynamoDBIndexStore(client, TABLE).scan(["status", "captured_at"]))
+        stub.assert_no_pending_responses()
+    assert items == [{"profile_id": "b", "status": "ok"}]

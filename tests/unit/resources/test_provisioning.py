@@ -775,3 +775,20 @@ def test_the_lifecycle_rules_expire_what_the_storage_design_says(aws: dict[str, 
     block = s3.get_public_access_block(Bucket="fresh")["PublicAccessBlockConfiguration"]
     assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True,
                      "BlockPublicPolicy": True, "RestrictPublicBuckets": True}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "ours",
+    [
+        {k: v for k, v in queue().items() if k != "Filter"},
+        {**queue(), "Filter": {}},
+        {**queue(), "Filter": {"Key": {}}},
+    ],
+    ids=["no-filter", "empty-filter", "no-rules"],
+)
+def test_a_notification_without_our_filter_is_drift(ours: dict[str, Any]) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    with Stubber(s3) as stub:
+        stub_reads(stub, notifications={"QueueConfigurations": [ours]})
+        drift = plan_bucket(s3, "b", REGION, **AS_PROVISIONED, events=OURS_EVENTS)
+    assert [(c.setting, c.current) for c in drift] == [("object-created events", "different")]
