@@ -2,6 +2,7 @@ import base64
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import boto3
@@ -502,3 +503,30 @@ def test_a_listing_reports_each_object_with_its_etag_unquoted() -> None:
     with Stubber(client) as stub:
         stub.add_response("list_objects_v2", page, {"Bucket": "b", "Prefix": "p/"})
         assert list(S3ObjectStore(client).list_objects("b", "p/")) == [Listed("p/a", 5, "e1", when)]
+
+
+def test_head_many_keeps_at_most_twice_its_concurrency_waiting_and_yields_as_they_come(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = S3ObjectStore(None)
+    gates = {f"k{n}": threading.Event() for n in range(20)}
+
+    def gated_head(bucket: str, key: str) -> ObjectInfo | None:
+        gates[key].wait()  # answered only once the test opens its gate
+        return None
+
+    monkeypatch.setattr(store, "head", gated_head)
+    consumed: list[int] = []
+
+    def keys() -> Iterator[str]:
+        for n in range(20):
+            consumed.append(n)
+            yield f"k{n}"
+
+    results = store.head_many("b", keys(), concurrency=2)
+    gates["k0"].set()
+    # Four keys taken (twice the concurrency), then the first answer, alone, while three wait.
+    assert next(results) == ("k0", None) and consumed == [0, 1, 2, 3]
+    for gate in gates.values():
+        gate.set()
+    assert sorted(key for key, _ in results) == sorted(f"k{n}" for n in range(1, 20))

@@ -106,3 +106,19 @@ def test_a_scan_asks_for_the_key_and_the_attributes_and_skips_empty_pages() -> N
         items = list(DynamoDBIndexStore(client, TABLE).scan(["status", "captured_at"]))
         stub.assert_no_pending_responses()
     assert items == [{"profile_id": "b", "status": "ok"}]
+
+
+def test_a_round_that_answers_only_unprocessed_keys_is_asked_again() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    pauses: list[float] = []
+    key = {"profile_id": {"S": "a"}}
+    asked = {"RequestItems": {TABLE: {"Keys": [key], "ConsistentRead": True}}}
+    with Stubber(client) as stub:
+        # Nothing of the table in this answer, not even an empty list: all of it unprocessed.
+        stub.add_response("batch_get_item", {"Responses": {},
+                          "UnprocessedKeys": {TABLE: {"Keys": [key], "ConsistentRead": True}}},
+                          asked)  # fmt: skip
+        stub.add_response("batch_get_item", {"Responses": {TABLE: [key]}}, asked)
+        found = DynamoDBIndexStore(client, TABLE, sleep=pauses.append).get_many(["a"])
+        stub.assert_no_pending_responses()
+    assert found == {"a": {"profile_id": "a"}} and pauses == [0.05]

@@ -792,3 +792,12 @@ def test_a_notification_without_our_filter_is_drift(ours: dict[str, Any]) -> Non
         stub_reads(stub, notifications={"QueueConfigurations": [ours]})
         drift = plan_bucket(s3, "b", REGION, **AS_PROVISIONED, events=OURS_EVENTS)
     assert [(c.setting, c.current) for c in drift] == [("object-created events", "different")]
+
+
+def test_a_failed_notification_read_is_raised_as_it_is() -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    with Stubber(s3) as stub:
+        stub.add_client_error("get_bucket_notification_configuration", "InternalError",
+                              http_status_code=500)  # fmt: skip
+        with pytest.raises(botocore.exceptions.ClientError, match="InternalError"):
+            _put_events(s3, "b", OURS_EVENTS)
