@@ -326,3 +326,39 @@ def test_a_failed_scan_is_a_storage_error_naming_the_table() -> None:
     assert str(raised.value) == (
         f"scanning the index table {TABLE!r} failed: ResourceNotFoundException (HTTP 400)"
     )
+
+
+# --- GET, HEAD, listing and delete: connections that fail --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "call", "what"),
+    [
+        ("GetObject", lambda store: store.get("b", "k"), "reading s3://b/k failed"),
+        ("HeadObject", lambda store: store.head("b", "k"), "HEAD s3://b/k failed"),
+        (
+            "ListObjectsV2",
+            lambda store: list(store.list_objects("b", "p/")),
+            "listing s3://b/p/ failed",
+        ),
+        (
+            "DeleteObjects",
+            lambda store: store.delete_many("b", ["k"]),
+            "deleting from s3://b failed",
+        ),
+    ],  # fmt: skip
+)
+def test_a_read_or_delete_whose_connection_drops_is_a_transient_storage_error(
+    operation: str, call: Any, what: str
+) -> None:
+    client = one_attempt_client()
+
+    def drop_the_connection(**_: Any) -> None:
+        raise botocore.exceptions.ConnectionClosedError(endpoint_url="http://127.0.0.1:1/b/k")
+
+    client.meta.events.register(f"before-send.s3.{operation}", drop_the_connection)
+    with pytest.raises(StorageError) as raised:
+        call(S3ObjectStore(client))
+    assert type(raised.value) is StorageError
+    assert str(raised.value) == f"{what}: ConnectionClosedError"
+    assert raised.value.transient is True and raised.value.attempts == 1
