@@ -530,3 +530,14 @@ def test_head_many_keeps_at_most_twice_its_concurrency_waiting_and_yields_as_the
     for gate in gates.values():
         gate.set()
     assert sorted(key for key, _ in results) == sorted(f"k{n}" for n in range(1, 20))
+
+
+def test_delete_many_counts_every_full_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(object_store, "DELETE_BATCH", 2)
+    client = boto3.client("s3", region_name="us-west-2")
+    with Stubber(client) as stub:
+        for batch in (["a", "b"], ["c", "d"], ["e"]):
+            stub.add_response("delete_objects", {}, {
+                "Bucket": "b", "Delete": {"Objects": [{"Key": k} for k in batch], "Quiet": True}})  # fmt: skip
+        assert S3ObjectStore(client).delete_many("b", ["a", "b", "c", "d", "e"]) == 5
+        stub.assert_no_pending_responses()
