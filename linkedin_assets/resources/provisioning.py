@@ -168,7 +168,8 @@ def _filter_rules(configuration: dict[str, Any]) -> dict[str, str]:
 def _same_notification(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return (
         current.get("QueueArn") == wanted["QueueArn"]
-        and sorted(current.get("Events", [])) == sorted(wanted["Events"])
+        # Events is required in S3's answer (botocore's model): always there.
+        and sorted(current["Events"]) == sorted(wanted["Events"])
         and _filter_rules(current) == _filter_rules(wanted)
     )
 

@@ -115,3 +115,27 @@ def test_the_same_variables_configure_every_client_of_a_deployed_environment(
     ]  # fmt: skip
     for client in clients:
         assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 4}
+
+
+def test_every_setting_reaches_the_client_settings() -> None:
+    settings = AwsSettings(
+        region_name="eu-central-1", endpoint_url="http://127.0.0.1:1", profile_name="ops",
+        aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="example-secret",
+        aws_session_token="example-token", max_attempts=3, connect_timeout_s=1.5,
+        read_timeout_s=7.0,
+    )  # fmt: skip
+    assert settings.client_settings("ap-south-1", 4) == ClientSettings(
+        region_name="ap-south-1", endpoint_url="http://127.0.0.1:1", profile_name="ops",
+        aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="example-secret",
+        aws_session_token="example-token", max_attempts=3, connect_timeout=1.5,
+        read_timeout=7.0, max_pool_connections=4,
+    )  # fmt: skip
+    assert settings.client_settings().region_name == "eu-central-1"
+
+
+def test_a_client_given_stats_counts_its_requests(aws: dict[str, Any]) -> None:
+    stats = RequestStats()
+    client = AwsSettings(region_name="us-west-2").client("s3", stats=stats)
+    client.list_buckets()
+    client.list_buckets()
+    assert stats.attempts == 2 and stats.transient_failures == 0

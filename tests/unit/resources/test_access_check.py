@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import boto3
+import botocore.exceptions
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
@@ -17,6 +18,7 @@ from linkedin_assets.errors import LinkedInAssetsError
 from linkedin_assets.resources.access_check import (
     PROBE_PREFIX,
     S3Target,
+    _answer,
     probe_name,
     probe_s3,
     probe_table,
@@ -111,3 +113,44 @@ def test_a_refused_delete_names_the_probe_left_behind(aws: dict[str, Any]) -> No
     delete = found[-1]
     assert (delete.action, delete.result) == ("s3:DeleteObject", "missing")
     assert delete.left_behind.startswith(f"s3://{BUCKET}/captures/{PROBE_PREFIX}")
+
+
+def _refused(error: dict[str, str], status: int | None) -> Any:
+    response: dict[str, Any] = {"Error": error}
+    if status is not None:
+        response["ResponseMetadata"] = {"HTTPStatusCode": status}
+
+    def call() -> None:
+        raise botocore.exceptions.ClientError(response, "Probe")
+
+    return call
+
+
+@pytest.mark.parametrize(
+    ("call", "answer"),
+    [
+        (lambda: None, ("held", "")),
+        # A refusal is known by its code, or by a bare 403 (a HEAD has no body).
+        (_refused({"Code": "AccessDenied"}, None), ("missing", "AccessDenied (HTTP None)")),
+        (
+            _refused({"Code": "KMS.AccessDeniedException"}, 400),
+            ("missing", "KMS.AccessDeniedException (HTTP 400)"),
+        ),
+        (_refused({"Code": "Odd"}, 403), ("missing", "Odd (HTTP 403)")),
+        (_refused({}, 403), ("missing", "Unknown (HTTP 403)")),
+        (_refused({"Code": "NoSuchBucket"}, 404), ("error", "NoSuchBucket (HTTP 404)")),
+        (_refused({"Code": "InternalError"}, 500), ("error", "InternalError (HTTP 500)")),
+    ],  # fmt: skip
+)
+def test_each_answer_is_held_missing_or_an_error_with_its_code(call: Any, answer: Any) -> None:
+    assert _answer(call) == answer
+
+
+def test_a_connection_that_fails_is_an_error_naming_the_endpoint() -> None:
+    def call() -> None:
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    assert _answer(call) == (
+        "error",
+        'EndpointConnectionError: Could not connect to the endpoint URL: "http://127.0.0.1:1"',
+    )

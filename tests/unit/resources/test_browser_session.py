@@ -5,7 +5,9 @@ file check. The real browser's behaviour is the integration tier's (test_browser
 from __future__ import annotations
 
 import asyncio
+import math
 import os
+import re
 import stat
 import threading
 from collections.abc import Iterator
@@ -15,17 +17,33 @@ from typing import Any
 import pytest
 from playwright.async_api import Error as PlaywrightError
 
-from linkedin_assets.errors import CaptureError, ConfigurationError
+from linkedin_assets.core.host_policy import DEFAULT_ALLOWED_HOSTS, HostPolicy, parse_allowed_hosts
+from linkedin_assets.errors import (
+    AuthWall,
+    CaptureError,
+    ConfigurationError,
+    ProfileBlocked,
+    ProfileNotFound,
+    RateLimited,
+    SessionExpired,
+)
 from linkedin_assets.resources.browser import (
     CHROMIUM_NAMES,
     ChromiumSession,
+    PageCapture,
     PageTooLarge,
+    ScreenshotTooLarge,
+    _short,
+    _Visit,
+    activity_url,
+    default_max_pages,
     find_chromium,
     open_browser,
 )
 
 SITE = "http://127.0.0.1:9"
 HTML = "<html><head><title>Ada</title></head><body><h1>Ada</h1></body></html>"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 class FakeResponse:
@@ -56,18 +74,19 @@ class FakePage:
     async def goto(self, url: str, wait_until: str, timeout: float) -> FakeResponse:
         self.loads += 1
         await self.context.on_goto(self, url)
-        self.url = url
-        return FakeResponse(200, self.context.declared.get(url, len(HTML)))
+        self.url = self.context.moves.get(url, url)
+        status = self.context.statuses.get(url, 200)
+        return FakeResponse(status, self.context.declared.get(url, len(HTML)))
 
     async def wait_for_load_state(self, state: str, timeout: float) -> None:
         pass
 
     async def content(self) -> str:
         self.read += 1
-        return HTML
+        return self.context.html.get(self.url, HTML)
 
     async def screenshot(self, **_: Any) -> bytes:
-        return b"\x89PNG\r\n\x1a\n"
+        return PNG
 
     def is_closed(self) -> bool:
         return self.closed
@@ -99,7 +118,8 @@ class FakeCdp:
                 self.page.shut()
             return {"success": True}
         assert method == "Page.getLayoutMetrics"
-        return {"cssContentSize": {"width": 1280, "height": 2000}}
+        width, height = self.page.context.content_size
+        return {"cssContentSize": {"width": width, "height": height}}
 
     async def detach(self) -> None:
         pass
@@ -116,6 +136,13 @@ class FakeContext:
         self.in_goto = 0
         self.peak_in_goto = 0
         self.cdp_sent: list[str] = []
+        self.statuses: dict[str, int] = {}  # URLs answered with another status than 200
+        self.moves: dict[str, str] = {}  # URLs whose load ends on another URL (a redirect)
+        self.html: dict[str, str] = {}  # final URLs whose document is not HTML
+        self.content_size: tuple[float, float] = (1280, 2000)  # the laid-out page, CSS pixels
+        self.routed: list[tuple[str, Any]] = []
+        self.socket_routes: list[tuple[Any, Any]] = []
+        self.handlers: list[tuple[str, Any]] = []
 
     async def new_page(self) -> FakePage:
         page = FakePage(self)
@@ -124,6 +151,15 @@ class FakeContext:
 
     async def new_cdp_session(self, page: FakePage) -> FakeCdp:
         return FakeCdp(page)
+
+    async def route(self, pattern: str, handler: Any) -> None:
+        self.routed.append((pattern, handler))
+
+    async def route_web_socket(self, matcher: Any, handler: Any) -> None:
+        self.socket_routes.append((matcher, handler))
+
+    def on(self, event: str, handler: Any) -> None:
+        self.handlers.append((event, handler))
 
     async def on_goto(self, page: FakePage, url: str) -> None:
         self.in_goto += 1
@@ -437,3 +473,369 @@ def test_a_storage_state_that_is_no_file_fails_before_any_browser_starts(
     assert str(tmp_path) not in str(raised.value)
     assert threading.active_count() == threads_before  # no browser thread was started
     assert not os.path.isfile(path)
+
+
+# --- verdicts, the activity page, leaving the site, size caps (issue 18, mutation) -------------
+
+PROFILE_HTML = (
+    "<html><head><title>Ada</title></head><body><main><section class='top-card-layout'>"
+    "<h1 class='top-card-layout__title'>Ada</h1></section></main></body></html>"
+)
+POSTS_HTML = "<html><body><div class='feed-shared-update-v2'>A post</div></body></html>"
+ADA = f"{SITE}/in/ada/"
+ADA_ACTIVITY = f"{SITE}/in/ada/recent-activity/all/"
+
+
+def site_context() -> FakeContext:
+    """The profile of ``ada`` and its activity page, both as the site serves them."""
+    context = FakeContext()
+    context.html.update({ADA: PROFILE_HTML, ADA_ACTIVITY: POSTS_HTML})
+    return context
+
+
+def test_a_profile_and_its_activity_are_captured_together(loop: asyncio.AbstractEventLoop) -> None:
+    capture = session(loop, site_context()).capture_profile("ada", SITE)
+    assert (capture.profile_id, capture.activity_note) == ("ada", None)
+    assert capture.profile == PageCapture(ADA, ADA, 200, PROFILE_HTML, PNG)
+    assert capture.activity == PageCapture(ADA_ACTIVITY, ADA_ACTIVITY, 200, POSTS_HTML, PNG)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", capture.captured_at)
+    assert activity_url("ada", SITE) == ADA_ACTIVITY
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "reason"),
+    [
+        (404, ProfileNotFound, "HTTP 404 from the site"),
+        (999, RateLimited, "HTTP 999 from the site"),
+        (200, ProfileBlocked, "the page has no profile top card or profile sections"),
+    ],
+)
+def test_a_profile_page_that_is_no_profile_fails_with_its_verdict(
+    status: int, error: type[CaptureError], reason: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    context = FakeContext()  # the plain HTML: no top card
+    context.statuses[ADA] = status
+    with pytest.raises(CaptureError) as raised:
+        session(loop, context).capture_profile("ada", SITE)
+    assert type(raised.value) is error
+    assert (raised.value.profile_id, raised.value.url, raised.value.reason) == ("ada", ADA, reason)
+
+
+@pytest.mark.parametrize(("signed_in", "error"), [(False, AuthWall), (True, SessionExpired)])
+def test_an_auth_wall_is_the_profiles_unless_signed_in_then_the_sessions(
+    signed_in: bool, error: type[CaptureError], loop: asyncio.AbstractEventLoop
+) -> None:
+    context = site_context()
+    context.moves[ADA] = f"{SITE}/authwall?trk=x"
+    browser = session(loop, context)
+    browser.signed_in = signed_in
+    with pytest.raises(CaptureError) as raised:
+        browser.capture_profile("ada", SITE)
+    assert type(raised.value) is error and raised.value.reason == "redirected to /authwall"
+
+
+def test_a_profile_that_leaves_the_site_is_blocked_naming_where_it_went(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = site_context()
+    context.moves[ADA] = "https://elsewhere.example/in/ada/"
+    with pytest.raises(ProfileBlocked) as raised:
+        session(loop, context).capture_profile("ada", SITE)
+    assert raised.value.reason == (
+        "the page's final URL is on elsewhere.example:443, not on the site"
+    )
+    assert context.pages[0].closed  # a page that left the site is never reused
+
+
+def test_a_profile_page_too_large_is_that_profiles_capture_error(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = site_context()
+    context.declared[ADA] = 9_000_001
+    with pytest.raises(CaptureError) as raised:
+        session(loop, context, max_page_bytes=9_000_000).capture_profile("ada", SITE)
+    assert type(raised.value) is CaptureError
+    assert raised.value.reason == "page is 9.0 MB, over the 9 MB limit"
+
+
+@pytest.mark.parametrize(
+    ("change", "note"),
+    [
+        ("missing", "activity page not_found: HTTP 404 from the site"),
+        ("failing", f"activity page not captured: net::ERR_CONNECTION_RESET at {ADA_ACTIVITY}"),
+        ("large", "activity page not captured: page is 20.0 MB, over the 8 MB limit"),
+        (
+            "elsewhere",
+            "activity page blocked: the page's final URL is on elsewhere.example:443, "
+            "not on the site",
+        ),
+    ],  # fmt: skip
+)
+def test_an_activity_page_that_cannot_be_had_is_a_note_and_the_profile_stands(
+    change: str, note: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    context = site_context()
+    if change == "missing":
+        context.statuses[ADA_ACTIVITY] = 404
+    elif change == "failing":
+        context.failing.add(ADA_ACTIVITY)
+    elif change == "large":
+        context.declared[ADA_ACTIVITY] = 20_000_000
+    else:
+        context.moves[ADA_ACTIVITY] = "https://elsewhere.example/feed/"
+    capture = session(loop, context).capture_profile("ada", SITE)
+    assert (capture.activity, capture.activity_note) == (None, note)
+    assert capture.profile.html == PROFILE_HTML
+
+
+def test_a_page_without_a_declared_size_is_measured_once_loaded(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = FakeContext()
+    big = "<html><body>" + "é" * 600 + "</body></html>"  # 1,226 bytes in UTF-8
+    context.html[url(1)] = context.html[url(2)] = big
+    context.declared[url(1)] = context.declared[url(2)] = -1  # "-1": not a size, ignored
+    browser = session(loop, context, max_page_bytes=len(big.encode()) - 1)
+    with pytest.raises(PageTooLarge, match=r"^page is 0\.0 MB, over the 0 MB limit$"):
+        browser.capture_page(url(1))
+    roomy = session(loop, context, max_page_bytes=len(big.encode()))
+    assert roomy.capture_page(url(2)).html == big
+
+
+@pytest.mark.parametrize(
+    ("size", "pixels"),
+    [((1300.2, 2000.5), 1301 * 2001), ((100, 50), 1280 * 900)],
+    ids=["content", "viewport"],
+)
+def test_the_screenshot_is_measured_as_the_larger_of_content_and_viewport(
+    size: tuple[float, float], pixels: int, loop: asyncio.AbstractEventLoop
+) -> None:
+    context = FakeContext()
+    context.content_size = size
+    assert session(loop, context, max_screenshot_pixels=pixels).capture_page(url(1)).png == PNG
+    with pytest.raises(ScreenshotTooLarge) as raised:
+        session(loop, context, max_screenshot_pixels=pixels - 1).capture_page(url(2))
+    width, height = max(math.ceil(size[0]), 1280), max(math.ceil(size[1]), 900)
+    assert str(raised.value) == (
+        f"screenshot would be {width} × {height} px = {pixels / 1e6:.1f} megapixels, "
+        f"over the {(pixels - 1) / 1e6:g} megapixel limit"
+    )
+    assert context.cdp_sent == ["Page.getLayoutMetrics"] * 2
+
+
+def test_a_screenshot_heavier_than_its_cap_is_refused(loop: asyncio.AbstractEventLoop) -> None:
+    context = FakeContext()
+    assert session(loop, context, max_screenshot_bytes=len(PNG)).capture_page(url(1)).png == PNG
+    with pytest.raises(ScreenshotTooLarge) as raised:
+        session(loop, context, max_screenshot_bytes=len(PNG) - 1).capture_page(url(2))
+    assert str(raised.value) == "screenshot is 0.0 MB, over the 7e-06 MB limit"
+
+
+# --- the boundary: routes, requests, sockets and popups ------------------------------------------
+
+
+class FakeFrame:
+    def __init__(self, page: Any, parent: Any = None) -> None:
+        self.page = page
+        self.parent_frame = parent
+
+
+class FakeRequest:
+    def __init__(self, url: str, frame: FakeFrame | None, navigation: bool = True) -> None:
+        self.url = url
+        self._frame = frame
+        self.navigation = navigation
+
+    @property
+    def frame(self) -> FakeFrame:
+        if self._frame is None:
+            raise PlaywrightError("Service Worker requests do not have an associated frame.")
+        return self._frame
+
+    def is_navigation_request(self) -> bool:
+        return self.navigation
+
+
+class FakeRoute:
+    def __init__(self, request: FakeRequest) -> None:
+        self.request = request
+        self.answer = ""
+
+    async def continue_(self) -> None:
+        self.answer = "continued"
+
+    async def abort(self, error_code: str) -> None:
+        self.answer = f"aborted: {error_code}"
+
+
+class FakeSocket:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.answer = ""
+
+    def connect_to_server(self) -> None:
+        self.answer = "connected"
+
+    async def close(self, code: int, reason: str) -> None:
+        self.answer = f"closed {code}: {reason}"
+
+
+def run(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
+    return asyncio.run_coroutine_threadsafe(coro, loop).result(10)
+
+
+def loading(loop: asyncio.AbstractEventLoop) -> tuple[ChromiumSession, FakePage]:
+    """A session with one page load of SITE in progress (its ``_Visit``), on a fresh page."""
+    context = FakeContext()
+    policy = HostPolicy(parse_allowed_hosts(DEFAULT_ALLOWED_HOSTS), internal_allowed=True)
+    browser = session(loop, context, policy=policy)
+    page = run(loop, context.new_page())
+    browser._visits[page] = _Visit(SITE)  # type: ignore[index]
+    return browser, page
+
+
+@pytest.mark.parametrize(
+    ("where", "answer"),
+    [
+        (f"{SITE}/style.css", "continued"),
+        ("https://static.licdn.com/a.js", "continued"),
+        ("https://tracker.example/t.gif", "aborted: blockedbyclient"),
+    ],
+)
+def test_a_request_of_a_load_in_progress_is_let_through_only_to_the_site_and_allow_list(
+    where: str, answer: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    browser, page = loading(loop)
+    route = FakeRoute(FakeRequest(where, FakeFrame(page)))
+    run(loop, browser._route(route))  # type: ignore[arg-type]
+    assert route.answer == answer
+
+
+def test_a_request_of_no_load_in_progress_or_of_no_frame_is_refused(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    browser, page = loading(loop)
+    idle = run(loop, browser._context.new_page())  # type: ignore[attr-defined]
+    for request in (FakeRequest(f"{SITE}/a", FakeFrame(idle)), FakeRequest(f"{SITE}/a", None)):
+        route = FakeRoute(request)
+        run(loop, browser._route(route))  # type: ignore[arg-type]
+        assert route.answer == "aborted: blockedbyclient"
+        browser._on_request(request)  # type: ignore[arg-type]
+    assert browser._visits[page].refused == 0  # type: ignore[index]
+
+
+def test_refused_requests_are_counted_with_the_first_five_hosts(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    browser, page = loading(loop)
+    frame = FakeFrame(page, parent=FakeFrame(page))  # a subframe: not the page leaving
+    for n in range(7):
+        browser._on_request(FakeRequest(f"https://t{n}.example/x", frame))  # type: ignore[arg-type]
+    browser._on_request(FakeRequest("https://t0.example/again", frame))  # type: ignore[arg-type]
+    browser._on_request(FakeRequest(f"{SITE}/fine", frame))  # type: ignore[arg-type]
+    visit = browser._visits[page]  # type: ignore[index]
+    assert visit.refused == 8 and visit.left_site is None
+    assert visit.refused_hosts == [f"t{n}.example:443" for n in range(5)]
+
+
+def test_a_main_frame_navigating_off_the_site_marks_the_load_as_leaving(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    browser, page = loading(loop)
+    main = FakeFrame(page)
+    browser._on_request(FakeRequest("https://t.example/img", main, navigation=False))  # type: ignore[arg-type]
+    assert browser._visits[page].left_site is None  # type: ignore[index]
+    browser._on_request(FakeRequest("https://away.example/", main))  # type: ignore[arg-type]
+    browser._on_request(FakeRequest("ftp://later.example/", main))  # type: ignore[arg-type]
+    visit = browser._visits[page]  # type: ignore[index]
+    assert visit.left_site == (
+        "the page left the site: away.example:443 is not the site nor on LINKEDIN_ALLOWED_HOSTS"
+    )
+    assert visit.refused_hosts == ["t.example:443", "away.example:443", "ftp:"]
+
+
+def test_a_socket_goes_where_a_load_may_go_else_it_is_closed_and_counted(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    browser, page = loading(loop)
+    allowed, refused = FakeSocket("ws://127.0.0.1:9/live"), FakeSocket("wss://evil.example/")
+    run(loop, browser._route_socket(allowed))  # type: ignore[arg-type]
+    run(loop, browser._route_socket(refused))  # type: ignore[arg-type]
+    assert allowed.answer == "connected"
+    assert refused.answer == "closed 1008: refused by the capture's host allow-list"
+    visit = browser._visits[page]  # type: ignore[index]
+    assert (visit.refused, visit.refused_hosts, visit.left_site) == (1, ["evil.example:443"], None)
+    # Two loads in progress: nobody to blame, counted apart.
+    other = run(loop, browser._context.new_page())  # type: ignore[attr-defined]
+    browser._visits[other] = _Visit(SITE)  # type: ignore[index]
+    run(loop, browser._route_socket(FakeSocket("wss://evil.example/")))  # type: ignore[arg-type]
+    assert browser.unattributed_refusals == 1 and visit.refused == 1
+
+
+class FakePopup(FakePage):
+    def __init__(self, context: FakeContext, opener: Any) -> None:
+        super().__init__(context)
+        self._opener = opener
+        self.close_calls = 0
+
+    async def opener(self) -> Any:
+        return self._opener
+
+    async def close(self) -> None:
+        self.close_calls += 1
+        await super().close()
+
+
+def test_a_popup_is_closed_once_and_counted_against_its_opener(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    browser, page = loading(loop)
+    popup = FakePopup(browser._context, page)  # type: ignore[arg-type]
+    run(loop, browser._on_popup(page, popup))  # type: ignore[arg-type]
+    run(loop, browser._on_page(popup))  # type: ignore[arg-type]  # the context sees it too
+    assert popup.closed and popup.close_calls == 1
+    assert browser.popups_closed == 1 and browser._visits[page].popups == 1  # type: ignore[index]
+    own = FakePopup(browser._context, None)  # type: ignore[arg-type]  # a page of our own
+    run(loop, browser._on_page(own))  # type: ignore[arg-type]
+    assert not own.closed and browser.popups_closed == 1
+
+
+def test_the_guard_routes_every_request_and_socket_and_watches_every_page(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    context = FakeContext()
+    browser = session(loop, context)
+    run(loop, browser.guard())
+    assert context.routed == [("**/*", browser._route)]
+    [(matcher, handler)] = context.socket_routes
+    assert matcher("wss://anything.example/") is True and handler == browser._route_socket
+    assert context.handlers == [("request", browser._on_request), ("page", browser._on_page)]
+
+
+# --- small pieces -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "short"),
+    [
+        (PlaywrightError("first line\nCall log:\n  - more"), "first line"),
+        (PlaywrightError("  \n  "), "Error"),
+        (PlaywrightError("x" * 400), "x" * 300),
+    ],
+)
+def test_a_playwright_message_is_cut_to_its_first_line(error: Exception, short: str) -> None:
+    assert _short(error) == short
+
+
+@pytest.mark.parametrize(("cores", "pages"), [(None, 2), (1, 2), (2, 4), (8, 4)])
+def test_pages_at_once_default_to_two_per_core_and_at_most_four(
+    cores: int | None, pages: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert default_max_pages() == pages
+
+
+def test_the_session_bounds_its_settings(loop: asyncio.AbstractEventLoop) -> None:
+    low = session(loop, FakeContext(), max_pages=0, min_delay_s=-1.0, jitter=-0.5)
+    high = session(loop, FakeContext(), jitter=3.0)
+    assert (low.max_pages, low._min_delay_s, low._jitter, high._jitter) == (1, 0.0, 0.0, 1.0)

@@ -55,3 +55,7 @@ def test_no_namespace_no_client() -> None:
         screenshot_bucket="b", metrics_namespace="LA/x"
     ).metrics_publisher()
     assert publisher is not None and publisher.namespace == "LA/x"
+
+
+def test_a_value_of_zero_is_sent_as_zero() -> None:
+    assert Datum("UploadsFailed", 0).request(NOW)["Value"] == 0.0

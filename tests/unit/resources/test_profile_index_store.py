@@ -86,3 +86,39 @@ def test_refused_delete_names_profile_and_table_and_is_not_transient() -> None:
         with pytest.raises(StorageError, match=r"'a'.*test-profiles.*AccessDeniedException") as e:
             store.delete("a")
     assert not e.value.transient
+
+
+def test_a_scan_asks_for_the_key_and_the_attributes_and_skips_empty_pages() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    asked = {
+        "TableName": TABLE,
+        "ProjectionExpression": "#a0, #a1, #a2",
+        "ExpressionAttributeNames": {"#a0": "profile_id", "#a1": "status", "#a2": "captured_at"},
+    }
+    with Stubber(client) as stub:
+        # A page may come back with no items at all (a filtered or empty segment).
+        stub.add_response("scan", {"LastEvaluatedKey": {"profile_id": {"S": "a"}}}, asked)
+        stub.add_response(
+            "scan",
+            {"Items": [{"profile_id": {"S": "b"}, "status": {"S": "ok"}}]},
+            {**asked, "ExclusiveStartKey": {"profile_id": {"S": "a"}}},
+        )
+        items = list(DynamoDBIndexStore(client, TABLE).scan(["status", "captured_at"]))
+        stub.assert_no_pending_responses()
+    assert items == [{"profile_id": "b", "status": "ok"}]
+
+
+def test_a_round_that_answers_only_unprocessed_keys_is_asked_again() -> None:
+    client = boto3.client("dynamodb", region_name="us-west-2")
+    pauses: list[float] = []
+    key = {"profile_id": {"S": "a"}}
+    asked = {"RequestItems": {TABLE: {"Keys": [key], "ConsistentRead": True}}}
+    with Stubber(client) as stub:
+        # Nothing of the table in this answer, not even an empty list: all of it unprocessed.
+        stub.add_response("batch_get_item", {"Responses": {},
+                          "UnprocessedKeys": {TABLE: {"Keys": [key], "ConsistentRead": True}}},
+                          asked)  # fmt: skip
+        stub.add_response("batch_get_item", {"Responses": {TABLE: [key]}}, asked)
+        found = DynamoDBIndexStore(client, TABLE, sleep=pauses.append).get_many(["a"])
+        stub.assert_no_pending_responses()
+    assert found == {"a": {"profile_id": "a"}} and pauses == [0.05]

@@ -16,6 +16,7 @@ import pytest
 from botocore.stub import Stubber
 
 from linkedin_assets.errors import ObjectNotFound, StorageError, UploadFailed
+from linkedin_assets.resources.aws import ClientSettings, build_client
 from linkedin_assets.resources.object_store import DELETE_BATCH, S3ObjectStore
 from linkedin_assets.resources.profile_index import UNPROCESSED_ROUNDS, DynamoDBIndexStore
 from tests.conftest import BUCKET, REGION, TABLE
@@ -114,9 +115,10 @@ def test_a_byte_range_is_asked_for_as_given() -> None:
 
 
 def one_attempt_client() -> Any:
-    """An S3 client that does not retry (botocore's retries are not under test here)."""
-    config = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1})
-    return boto3.client("s3", region_name=REGION, config=config)
+    """An S3 client that does not retry (botocore's retries are not under test here), built as the
+    project builds them: a bare boto3 client would leave the attempt count of an error with no
+    response to whatever an earlier test's client left on this thread."""
+    return build_client("s3", ClientSettings(region_name=REGION, max_attempts=1))
 
 
 @pytest.mark.parametrize(
@@ -324,3 +326,39 @@ def test_a_failed_scan_is_a_storage_error_naming_the_table() -> None:
     assert str(raised.value) == (
         f"scanning the index table {TABLE!r} failed: ResourceNotFoundException (HTTP 400)"
     )
+
+
+# --- GET, HEAD, listing and delete: connections that fail --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "call", "what"),
+    [
+        ("GetObject", lambda store: store.get("b", "k"), "reading s3://b/k failed"),
+        ("HeadObject", lambda store: store.head("b", "k"), "HEAD s3://b/k failed"),
+        (
+            "ListObjectsV2",
+            lambda store: list(store.list_objects("b", "p/")),
+            "listing s3://b/p/ failed",
+        ),
+        (
+            "DeleteObjects",
+            lambda store: store.delete_many("b", ["k"]),
+            "deleting from s3://b failed",
+        ),
+    ],  # fmt: skip
+)
+def test_a_read_or_delete_whose_connection_drops_is_a_transient_storage_error(
+    operation: str, call: Any, what: str
+) -> None:
+    client = one_attempt_client()
+
+    def drop_the_connection(**_: Any) -> None:
+        raise botocore.exceptions.ConnectionClosedError(endpoint_url="http://127.0.0.1:1/b/k")
+
+    client.meta.events.register(f"before-send.s3.{operation}", drop_the_connection)
+    with pytest.raises(StorageError) as raised:
+        call(S3ObjectStore(client))
+    assert type(raised.value) is StorageError
+    assert str(raised.value) == f"{what}: ConnectionClosedError"
+    assert raised.value.transient is True and raised.value.attempts == 1
