@@ -6,9 +6,8 @@ a link that is no post."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from linkedin_assets.core.extraction import extract
+from tests.unit.core.extraction_entries import job, school
 
 PAGE = """<!DOCTYPE html><html><body>
 <header><h1>LinkedIn</h1><div class="text-body-medium break-words">Site banner</div></header>
@@ -50,16 +49,6 @@ PAGE = """<!DOCTYPE html><html><body>
 </main></body></html>"""
 
 
-def _job(title: str, company: str | None, start: str | None, end: str | None, **more: Any) -> dict:
-    return {"title": title, "company": company, "location": more.get("location"),
-            "start": start, "end": end, "description": more.get("description")}  # fmt: skip
-
-
-def _school(school: str, degree: str | None, field: str | None, start: str | None,
-            end: str | None) -> dict:  # fmt: skip
-    return {"school": school, "degree": degree, "field": field, "start": start, "end": end}
-
-
 def test_a_2022_page_entry_by_entry() -> None:
     got = extract(PAGE)
     profile = {k: v for k, v in got.profile.items() if k != "fulltext"}
@@ -70,7 +59,7 @@ def test_a_2022_page_entry_by_entry() -> None:
         "about": "Seasonal food.",
         "current_company": "Bistro",
         "experience": [
-            _job(
+            job(
                 "Head Chef",
                 "Bistro",
                 "Jan 2020",
@@ -78,14 +67,14 @@ def test_a_2022_page_entry_by_entry() -> None:
                 location="Lyon, France",
                 description="Cooks.\nTeaches.",
             ),  # fmt: skip
-            _job("Sous Chef", "Big Group", "2016", "2020"),
-            _job("Commis", "Big Group", None, None, location="Paris"),
+            job("Sous Chef", "Big Group", "2016", "2020"),
+            job("Commis", "Big Group", None, None, location="Paris"),
             # A light line is no company line.
-            _job("Freelance", None, "2015", "2016"),
+            job("Freelance", None, "2015", "2016"),
         ],
         "education": [
-            _school("Food School", "MSc", "Food Science, Nutrition", "2010", "2012"),
-            _school("Night Class", None, None, None, None),
+            school("Food School", "MSc", "Food Science, Nutrition", "2010", "2012"),
+            school("Night Class", None, None, None, None),
         ],
         "skills": ["Knife skills", "Sauces"],  # not the rail's, outside main
         "connections": 500,

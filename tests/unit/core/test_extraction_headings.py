@@ -6,9 +6,8 @@ kind already read; followers only in the activity card; an About without `p` lin
 
 from __future__ import annotations
 
-from typing import Any
-
 from linkedin_assets.core.extraction import Fallback, extract
+from tests.unit.core.extraction_entries import job, school
 
 PAGE = """<!DOCTYPE html><html><body><nav><h2>Experience</h2><p>Nav line</p></nav>
 <main>
@@ -43,16 +42,6 @@ SPARSE = """<!DOCTYPE html><html><body><main>
 </main></body></html>"""
 
 
-def _job(title: str, company: str | None, start: str | None, end: str | None, **more: Any) -> dict:
-    return {"title": title, "company": company, "location": more.get("location"),
-            "start": start, "end": end, "description": more.get("description")}  # fmt: skip
-
-
-def _school(school: str, degree: str | None, field: str | None, start: str | None,
-            end: str | None) -> dict:  # fmt: skip
-    return {"school": school, "degree": degree, "field": field, "start": start, "end": end}
-
-
 def test_a_2025_page_entry_by_entry() -> None:
     got = extract(PAGE)
     profile = {k: v for k, v in got.profile.items() if k != "fulltext"}
@@ -63,7 +52,7 @@ def test_a_2025_page_entry_by_entry() -> None:
         "about": None,
         "current_company": "Datawerk",
         "experience": [
-            _job(
+            job(
                 "Founder",
                 None,
                 "Jan 2021",
@@ -71,13 +60,13 @@ def test_a_2025_page_entry_by_entry() -> None:
                 location="Berlin",
                 description="Built it.\nSold it.",
             ),  # fmt: skip
-            _job("Analyst", "Datawerk", None, None),
-            _job("Manager", "Mega Corp", "2019", "2021", location="Hamburg"),
+            job("Analyst", "Datawerk", None, None),
+            job("Manager", "Mega Corp", "2019", "2021", location="Hamburg"),
         ],
         "education": [
-            _school("TU Somewhere", None, None, "2010", "2014"),
-            _school("Uni", "MSc", "Data", "2015", "2017"),
-            _school("Evening School", "Pottery", None, None, None),
+            school("TU Somewhere", None, None, "2010", "2014"),
+            school("Uni", "MSc", "Data", "2015", "2017"),
+            school("Evening School", "Pottery", None, None, None),
         ],
         "skills": ["Rust", "SQL"],
         "connections": None,

@@ -5,9 +5,8 @@ heading, a second section of a kind already read, other people's posts and a jav
 
 from __future__ import annotations
 
-from typing import Any
-
 from linkedin_assets.core.extraction import extract
+from tests.unit.core.extraction_entries import job, school
 
 PAGE = """<!DOCTYPE html><html><body>
 <header><h1>LinkedIn</h1></header><main>
@@ -44,16 +43,6 @@ PAGE = """<!DOCTYPE html><html><body>
 </main></body></html>"""
 
 
-def _job(title: str, company: str | None, start: str | None, end: str | None, **more: Any) -> dict:
-    return {"title": title, "company": company, "location": more.get("location"),
-            "start": start, "end": end, "description": more.get("description")}  # fmt: skip
-
-
-def _school(school: str, degree: str | None, field: str | None, start: str | None,
-            end: str | None) -> dict:  # fmt: skip
-    return {"school": school, "degree": degree, "field": field, "start": start, "end": end}
-
-
 def test_a_public_page_entry_by_entry() -> None:
     got = extract(PAGE)
     profile = {k: v for k, v in got.profile.items() if k != "fulltext"}
@@ -65,7 +54,7 @@ def test_a_public_page_entry_by_entry() -> None:
         "current_company": "Studio X",
         "experience": [
             # "<time>Mar 2023</time> - Present <span>1 year</span>": the end is the bare word.
-            _job(
+            job(
                 "Art Lead",
                 "Studio X",
                 "Mar 2023",
@@ -73,14 +62,14 @@ def test_a_public_page_entry_by_entry() -> None:
                 location="Marseille",
                 description="Leads.",
             ),  # fmt: skip
-            _job("Senior", "Big Co", "2020", "2023"),
-            _job("Junior", "Big Co", "2018", "2020"),
+            job("Senior", "Big Co", "2020", "2023"),
+            job("Junior", "Big Co", "2018", "2020"),
             # The later section headed "Experience" is not read again.
         ],
         "education": [
-            _school("Art School", "BA", "Illustration", "2012", "2015"),
-            _school("Lycee", "Bac", None, None, None),
-            _school("Evening Class", None, None, None, None),
+            school("Art School", "BA", "Illustration", "2012", "2015"),
+            school("Lycee", "Bac", None, None, None),
+            school("Evening Class", None, None, None, None),
         ],
         "skills": [],
         "connections": 500,

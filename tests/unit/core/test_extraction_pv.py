@@ -4,9 +4,8 @@ items, a section found by its landmark without a heading or by a heading nested 
 
 from __future__ import annotations
 
-from typing import Any
-
 from linkedin_assets.core.extraction import Fallback, extract
+from tests.unit.core.extraction_entries import job, school
 
 # A site header with its own h1/h2 before the top card: the name is the top card's.
 PAGE = """<!DOCTYPE html><html><body>
@@ -58,16 +57,6 @@ RENAMED = """<!DOCTYPE html><html><body><main>
 </main></body></html>"""
 
 
-def _job(title: str, company: str | None, start: str | None, end: str | None, **more: Any) -> dict:
-    return {"title": title, "company": company, "location": more.get("location"),
-            "start": start, "end": end, "description": more.get("description")}  # fmt: skip
-
-
-def _school(school: str, degree: str | None, field: str | None, start: str | None,
-            end: str | None) -> dict:  # fmt: skip
-    return {"school": school, "degree": degree, "field": field, "start": start, "end": end}
-
-
 def test_a_2019_page_entry_by_entry() -> None:
     got = extract(PAGE)
     profile = {k: v for k, v in got.profile.items() if k != "fulltext"}
@@ -79,7 +68,7 @@ def test_a_2019_page_entry_by_entry() -> None:
         "about": None,
         "current_company": "Acme Top",
         "experience": [
-            _job(
+            job(
                 "Solo Role",
                 "Solo Co",
                 "Jan 2018",
@@ -87,14 +76,14 @@ def test_a_2019_page_entry_by_entry() -> None:
                 location="Paris",
                 description="Did things.",
             ),  # fmt: skip
-            _job("No Company Role", None, None, None),
-            _job("Lead", "Group Co", "2020", "Present"),
-            _job("Member", "Group Co", "2019", "2020"),
+            job("No Company Role", None, None, None),
+            job("Lead", "Group Co", "2020", "Present"),
+            job("Member", "Group Co", "2019", "2020"),
         ],
         "education": [
-            _school("Uni One", "MSc", "Physics", "2010", "2012"),  # two <time>s
-            _school("Uni Two", "BSc", "Maths", "2006", None),  # one <time>
-            _school("School Three", None, None, "2000", "2005"),  # plain text
+            school("Uni One", "MSc", "Physics", "2010", "2012"),  # two <time>s
+            school("Uni Two", "BSc", "Maths", "2006", None),  # one <time>
+            school("School Three", None, None, "2000", "2005"),  # plain text
         ],
         "skills": [],
         "connections": 500,
@@ -115,7 +104,7 @@ def test_renamed_inner_markup_is_read_from_the_landmark_or_the_heading() -> None
         "current_company": "Fjord AS",
         "experience": [],
         # Several comma items: the first is the degree, the first is the field.
-        "education": [_school("Uni One", "MSc", "Physics", None, None)],
+        "education": [school("Uni One", "MSc", "Physics", None, None)],
         "skills": ["Cartography", "GIS"],
         "connections": None,
         "followers": None,
