@@ -315,8 +315,8 @@ class ChromiumSession:
             return
         self._closing.add(popup)
         try:
-            with contextlib.suppress(PlaywrightError):
-                await popup.close()
+            # A popup is closed as it starts its navigation: the same close Chromium can drop.
+            await self._close_page(popup)
             self.popups_closed += 1
         finally:
             self._closing.discard(popup)
@@ -445,7 +445,8 @@ class ChromiumSession:
                     await self._close_page(page)
 
     async def _close_page(self, page: Page) -> None:
-        """Close a failed page, asking again when Chromium drops the close (see CLOSE_WAIT_S)."""
+        """Close a failed page or a popup, asking again when Chromium drops the close
+        (see CLOSE_WAIT_S)."""
         # A crashed tab cannot be closed; the context stays usable.
         closing = asyncio.ensure_future(page.close())
         closing.add_done_callback(_ignore_outcome)
