@@ -126,6 +126,8 @@ class PhysicalLines:
         self._long = None
         self._numbered += 1
         end = self._line_start + length + ending
+        if self._line_start == 0 and start.startswith(BOM):  # as `_emit` does: not the line's
+            start, length = start[len(BOM) :], length - len(BOM)
         shown = shortened(start.decode("utf-8", errors="replace"))
         problem = f"line is {length} bytes long (at most {MAX_LINE_CHARS} characters)"
         self._ahead.append(Line(self._numbered, end, shown, problem))

@@ -30,7 +30,10 @@ _BREAKS = re.compile(rf" ?{BR}[{BR} ]*")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _RANGE_SPLIT = re.compile(r"\s*[–—]\s*|\s+-\s+|(?<=\d)-(?=\d)")
 _COUNT = re.compile(
-    r"(?P<num>\d[\d.,\u00a0\u202f]*)\s?(?P<mult>[KkMm](?![a-z]))?\+?\s*"
+    # A number grouped by spaces comes first: `clean` folds the NBSP or U+202F that German and
+    # French pages group thousands with ("1\u00a0234 Kontakte") into a plain space.
+    r"(?P<num>(?<!\d)\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d[\d.,\u00a0\u202f]*)"
+    r"\s?(?P<mult>[KkMm](?![a-z]))?\+?\s*"
     r"(?P<word>followers?|connections?|kontakte?|abonnenten)\b",
     re.IGNORECASE,
 )

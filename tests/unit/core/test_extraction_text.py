@@ -136,6 +136,11 @@ def test_split_dates(text: str | None, want: tuple[str | None, str | None]) -> N
         ("12k Follower", (None, 12_000)),
         ("3 Abonnenten", (None, 3)),
         ("1\u00a0234 Kontakte", (1234, None)),
+        # `clean` turns that NBSP into a space: still one number, a space-grouped one.
+        ("1 234 Kontakte", (1234, None)),
+        ("1 234 567 followers · 2 500+ connections", (2500, 1_234_567)),
+        ("Joined 2019 500+ connections", (500, None)),  # a year is no group of three
+        ("12 3456 followers", (None, 3456)),
         ("500 connections 600 connections", (500, None)),  # the first of each
         ("1.2.3K followers", (None, None)),
         ("10 Mbps followers", (None, None)),
@@ -143,6 +148,11 @@ def test_split_dates(text: str | None, want: tuple[str | None, str | None]) -> N
 )
 def test_counts(text: str | None, want: tuple[int | None, int | None]) -> None:
     assert counts(text) == want
+
+
+def test_counts_read_a_cleaned_line_whole() -> None:
+    # The readers hand `counts` cleaned text, whose NBSP and U+202F are spaces by then.
+    assert counts(clean("1\u00a0234 Kontakte · 2\u202f345 Abonnenten")) == (1234, 2345)
 
 
 def test_is_count() -> None:

@@ -62,6 +62,14 @@ def test_an_over_long_line_is_measured_and_shown_shortened() -> None:
     assert got == [Line(1, limit + 1, "y" * limit)]
 
 
+def test_a_bom_first_line_longer_than_a_block_is_measured_without_its_bom() -> None:
+    # Longer than a block, the line is measured as it streams past rather than held whole.
+    size = inbox_lines.BLOCK_BYTES + 10
+    got, _ = read_all(inbox_lines.BOM + b"x" * size + b"\nnext")
+    problem = f"line is {size} bytes long (at most 4096 characters)"
+    assert got == [Line(1, size + 4, "x" * 200 + "…", problem), Line(2, size + 8, "next")]
+
+
 def test_reading_from_an_offset_numbers_on_from_the_given_line() -> None:
     got, lines = read_all(b"\xef\xbb\xbfbc\ndef\nghi", offset=6, line=7)
     assert got == [Line(8, 10, "def"), Line(9, 13, "ghi")]
