@@ -38,6 +38,8 @@ from linkedin_assets.settings import LOCAL_DEFAULTS, local_events_queue_arn, set
 RECORDING_FILE = "moto-recording.jsonl"
 # moto's server once took over 30 s to answer on a 2-core machine under a load of 19.
 START_TIMEOUT_S = 120.0
+# How long a terminated moto server gets to exit before it is killed.
+STOP_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -218,9 +220,12 @@ class LocalStack:
         if self._moto is not None:
             self._moto.terminate()
             try:
-                self._moto.wait(timeout=10)
+                self._moto.wait(timeout=STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
+                # kill() only sends the signal: wait too, so that stop() returns with the server
+                # gone (not a zombie), and its port free for the next start.
                 self._moto.kill()
+                self._moto.wait()
             self._moto = None
 
     def __enter__(self) -> LocalStack:

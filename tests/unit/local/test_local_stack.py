@@ -134,3 +134,36 @@ def test_a_moto_server_that_does_not_answer_in_time_is_stopped(
     with pytest.raises(ConfigurationError, match="did not start"):
         LocalStack(settings).start()
     assert len(started) == 1 and started[0].poll() is not None
+
+
+def test_a_moto_server_that_ignores_terminate_is_killed_and_reaped(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server that outlasts STOP_TIMEOUT_S after terminate() is killed; stop() must also wait for
+    # it, or it returns with the process still alive (kill() only sends the signal).
+    import signal
+    import subprocess
+
+    from linkedin_assets.local import local_stack
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    def ignore_terminate() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # inherited across exec
+
+    class Stubborn(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(["sleep", "60"], preexec_fn=ignore_terminate, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(local_stack.subprocess, "Popen", Stubborn)
+    monkeypatch.setattr(local_stack, "is_listening", lambda url: False)
+    monkeypatch.setattr(local_stack, "START_TIMEOUT_S", 0.0)
+    monkeypatch.setattr(local_stack, "STOP_TIMEOUT_S", 0.1)
+    settings = StackSettings(
+        "http://127.0.0.1:5757", "http://127.0.0.1:8788", "b", "t", "us-west-2", tmp_path, "k", "s"
+    )
+    with pytest.raises(ConfigurationError, match="did not start"):
+        LocalStack(settings).start()
+    # returncode is set only by a wait: None here means stop() returned before the process ended.
+    assert len(started) == 1 and started[0].returncode == -signal.SIGKILL
